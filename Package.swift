@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+// EdgeMLOps: an edge machine-learning inspection agent for Raspberry Pi and x86-64.
+// The module map is described in docs/ARCHITECTURE.md; keep the two consistent.
+import PackageDescription
+
+/// Swift settings applied to every Swift target (swift-log's house rules, minus InternalImportsByDefault).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
+/// C settings for our own C code: warnings on, release builds without asserts.
+let cSettings: [CSetting] = [
+    .enableWarning("all"),
+    .define("NDEBUG", .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "EdgeMLOps",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "edgemlops", targets: ["edgemlops"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian -dev packages; shims for what Swift cannot import)
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // MARK: Our C code
+        .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
+        .target(name: "CKernels", cSettings: cSettings),
+
+        // MARK: Swift modules
+        .target(
+            name: "EdgeFlows",
+            dependencies: ["CLua", "CEdgeBridge", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EdgeCloud",
+            dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EdgeVision",
+            dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EdgeAgent",
+            dependencies: [
+                "EdgeFlows", "EdgeCloud", "EdgeVision", "CKernels",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "edgemlops",
+            dependencies: [
+                "EdgeAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support and tests
+        .target(name: "EdgeTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeFlowsTests", dependencies: ["EdgeFlows"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeCloudTests",
+            dependencies: ["EdgeCloud", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeAgentTests",
+            dependencies: ["EdgeAgent", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    cLanguageStandard: .gnu11
+)

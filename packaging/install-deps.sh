@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Debian packages EdgeMLOps needs to build and test.
+# Idempotent: does nothing (and says so) when every package is already present.
+# Usage: packaging/install-deps.sh [--runtime-only]
+set -euo pipefail
+
+build_deps=(
+    pkg-config
+    liblua5.4-dev
+    libmosquitto-dev
+    libv4l-dev
+    libturbojpeg0-dev
+)
+test_deps=(
+    mosquitto       # a real broker for the MQTT integration tests
+    mosquitto-clients
+    openssl         # certificates for the TLS tests
+    python3-venv    # the ONNX Runtime conformance environment
+)
+
+wanted=("${build_deps[@]}")
+if [[ "${1:-}" != "--runtime-only" ]]; then
+    wanted+=("${test_deps[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: all ${#wanted[@]} packages present, nothing to do"
+    exit 0
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+        sudo_cmd=(sudo)
+    else
+        echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
+        exit 1
+    fi
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
