@@ -1,1 +1,3 @@
-print("placeholder")
+import ArgumentParser
+
+await EdgeMLOpsCommand.main()

@@ -1,0 +1,19 @@
+import ArgumentParser
+import EdgeAgent
+
+/// The `edgemlops` command line: every capability of the agent is reachable from here.
+struct EdgeMLOpsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edgemlops",
+        abstract: "Edge machine-learning inspection agent: capture, infer, run flows, report to thin-edge.io.",
+        discussion: """
+            Environment:
+              EDGEMLOPS_CONFIG     configuration file (default /etc/edgemlops/edgemlops.toml)
+              EDGEMLOPS_STATE_DIR  state directory (default /var/lib/edgemlops)
+            """,
+        version: AgentVersion.current,
+        subcommands: [
+            DoctorCommand.self
+        ]
+    )
+}
