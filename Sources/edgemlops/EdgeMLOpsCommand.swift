@@ -2,6 +2,7 @@ import ArgumentParser
 import EdgeAgent
 
 /// The `edgemlops` command line: every capability of the agent is reachable from here.
+@main
 struct EdgeMLOpsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edgemlops",
