@@ -46,10 +46,10 @@ struct BinaryKernelTests {
         }
     }
 
-    static let qaddS8: [KernelVariant<QBinaryS8>] = [KernelVariant("ck_qadd_s8__scalar", ck_qadd_s8__scalar)]
-    static let qaddU8: [KernelVariant<QBinaryU8>] = [KernelVariant("ck_qadd_u8__scalar", ck_qadd_u8__scalar)]
-    static let qmulS8: [KernelVariant<QBinaryS8>] = [KernelVariant("ck_qmul_s8__scalar", ck_qmul_s8__scalar)]
-    static let qmulU8: [KernelVariant<QBinaryU8>] = [KernelVariant("ck_qmul_u8__scalar", ck_qmul_u8__scalar)]
+    static let qaddS8: [KernelVariant<QBinaryS8>] = available([KernelVariant<QBinaryS8>("ck_qadd_s8__scalar", ck_qadd_s8__scalar)])
+    static let qaddU8: [KernelVariant<QBinaryU8>] = available([KernelVariant<QBinaryU8>("ck_qadd_u8__scalar", ck_qadd_u8__scalar)])
+    static let qmulS8: [KernelVariant<QBinaryS8>] = available([KernelVariant<QBinaryS8>("ck_qmul_s8__scalar", ck_qmul_s8__scalar)])
+    static let qmulU8: [KernelVariant<QBinaryU8>] = available([KernelVariant<QBinaryU8>("ck_qmul_u8__scalar", ck_qmul_u8__scalar)])
 
     static let sParams = ck_qbinary_params(a_scale: 0.05, b_scale: 0.02, y_scale: 0.06, a_zero_point: -3, b_zero_point: 10, y_zero_point: 4)
     static let uParams = ck_qbinary_params(a_scale: 0.05, b_scale: 0.02, y_scale: 0.06, a_zero_point: 128, b_zero_point: 100, y_zero_point: 130)

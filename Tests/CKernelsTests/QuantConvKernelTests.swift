@@ -23,11 +23,11 @@ struct QuantConvKernelTests {
         UnsafePointer<Int32>?, UnsafeMutablePointer<Output>?
     ) -> Void
 
-    static let convS8: [KernelVariant<QConvS8>] = [KernelVariant("ck_conv2d_qs8__scalar", ck_conv2d_qs8__scalar)]
-    static let convU8: [KernelVariant<QConvU8>] = [KernelVariant("ck_conv2d_qu8__scalar", ck_conv2d_qu8__scalar)]
-    static let convS32: [KernelVariant<QConvS32>] = [KernelVariant("ck_conv2d_qs32__scalar", ck_conv2d_qs32__scalar)]
-    static let dwS8: [KernelVariant<QConvS8>] = [KernelVariant("ck_dwconv2d_qs8__scalar", ck_dwconv2d_qs8__scalar)]
-    static let dwU8: [KernelVariant<QConvU8>] = [KernelVariant("ck_dwconv2d_qu8__scalar", ck_dwconv2d_qu8__scalar)]
+    static let convS8: [KernelVariant<QConvS8>] = available([KernelVariant<QConvS8>("ck_conv2d_qs8__scalar", ck_conv2d_qs8__scalar)])
+    static let convU8: [KernelVariant<QConvU8>] = available([KernelVariant<QConvU8>("ck_conv2d_qu8__scalar", ck_conv2d_qu8__scalar)])
+    static let convS32: [KernelVariant<QConvS32>] = available([KernelVariant<QConvS32>("ck_conv2d_qs32__scalar", ck_conv2d_qs32__scalar)])
+    static let dwS8: [KernelVariant<QConvS8>] = available([KernelVariant<QConvS8>("ck_dwconv2d_qs8__scalar", ck_dwconv2d_qs8__scalar)])
+    static let dwU8: [KernelVariant<QConvU8>] = available([KernelVariant<QConvU8>("ck_dwconv2d_qu8__scalar", ck_dwconv2d_qu8__scalar)])
 
     /// Inputs of one case, generated from its seed.
     struct Operands {
@@ -113,31 +113,26 @@ struct QuantConvKernelTests {
 
     @Test(arguments: convS8, signedCases)
     func qlinearConvS8(variant: KernelVariant<QConvS8>, pair: QCase) throws {
-        try #require(variant.isAvailable)
         Self.check(variant.name, variant.function, reference: ck_conv2d_qs8__scalar, pair.c, pair.q, depthwise: false, outputSigned: true)
     }
 
     @Test(arguments: convU8, unsignedCases)
     func qlinearConvU8(variant: KernelVariant<QConvU8>, pair: QCase) throws {
-        try #require(variant.isAvailable)
         Self.check(variant.name, variant.function, reference: ck_conv2d_qu8__scalar, pair.c, pair.q, depthwise: false, outputSigned: false)
     }
 
     @Test(arguments: convS32, allCases)
     func convInteger(variant: KernelVariant<QConvS32>, pair: QCase) throws {
-        try #require(variant.isAvailable)
         Self.check(variant.name, variant.function, reference: ck_conv2d_qs32__scalar, pair.c, pair.q, depthwise: false, outputSigned: nil)
     }
 
     @Test(arguments: dwS8, dwSignedCases)
     func depthwiseS8(variant: KernelVariant<QConvS8>, pair: QCase) throws {
-        try #require(variant.isAvailable)
         Self.check(variant.name, variant.function, reference: ck_dwconv2d_qs8__scalar, pair.c, pair.q, depthwise: true, outputSigned: true)
     }
 
     @Test(arguments: dwU8, dwUnsignedCases)
     func depthwiseU8(variant: KernelVariant<QConvU8>, pair: QCase) throws {
-        try #require(variant.isAvailable)
         Self.check(variant.name, variant.function, reference: ck_dwconv2d_qu8__scalar, pair.c, pair.q, depthwise: true, outputSigned: false)
     }
 }

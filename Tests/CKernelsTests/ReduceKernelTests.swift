@@ -7,13 +7,12 @@ import Testing
 struct ReduceKernelTests {
     typealias Softmax = @convention(c) (Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
     typealias ReduceMean = @convention(c) (Int, Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
-    static let softmaxVariants: [KernelVariant<Softmax>] = [KernelVariant("ck_softmax_f32__scalar", ck_softmax_f32__scalar)]
-    static let reduceMeanVariants: [KernelVariant<ReduceMean>] = [KernelVariant("ck_reduce_mean_f32__scalar", ck_reduce_mean_f32__scalar)]
+    static let softmaxVariants: [KernelVariant<Softmax>] = available([KernelVariant<Softmax>("ck_softmax_f32__scalar", ck_softmax_f32__scalar)])
+    static let reduceMeanVariants: [KernelVariant<ReduceMean>] = available([KernelVariant<ReduceMean>("ck_reduce_mean_f32__scalar", ck_reduce_mean_f32__scalar)])
 
     /// (rows, cols); large logits check the max subtraction.
     @Test(arguments: softmaxVariants, [[1, 1], [1, 1000], [3, 7], [17, 10], [2, 3]])
     func softmax(variant: KernelVariant<Softmax>, shape: [Int]) throws {
-        try #require(variant.isAvailable)
         let (rows, cols) = (shape[0], shape[1])
         var rng = SplitMix64(seed: UInt64(rows * 1000 + cols))
         var x = rng.floats(rows * cols, in: -10...10)
@@ -34,7 +33,6 @@ struct ReduceKernelTests {
     /// [outer, reduce, inner]: last axis, first axis, middle axes, everything, nothing.
     @Test(arguments: reduceMeanVariants, [[4, 9, 1], [1, 5, 6], [3, 49, 16], [1, 300, 1], [7, 1, 3]])
     func reduceMean(variant: KernelVariant<ReduceMean>, shape: [Int]) throws {
-        try #require(variant.isAvailable)
         let (outer, reduce, inner) = (shape[0], shape[1], shape[2])
         var rng = SplitMix64(seed: UInt64(outer * 10_000 + reduce * 100 + inner))
         let x = rng.floats(outer * reduce * inner, in: -2...3)

@@ -12,5 +12,7 @@
 #include "ck_reduce.h"
 #include "ck_resize.h"
 #include "ck_layout.h"
+#include "ck_isa.h"
+#include "ck_qgemm_s8.h"
 
 #endif
