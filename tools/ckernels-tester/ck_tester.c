@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // xorshift64*: deterministic across platforms.
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
@@ -73,7 +74,45 @@ static size_t check_qgemm(const ck_qgemm_s8_config* config, size_t m, size_t n, 
     return bad;
 }
 
-int main(void) {
+static double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+// `ck_tester bench`: throughput of each path on one convolution-sized GEMM (a 3x3 conv with
+// 64 input channels over 28x28 pixels, im2col form), best of several runs. Indicative only.
+static int bench(void) {
+    const size_t m = 784, n = 128, k = 576;
+    int8_t* a = malloc(m * k);
+    int8_t* w = malloc(n * k);
+    int8_t* y = malloc(m * n);
+    float* multiplier = malloc(n * sizeof(float));
+    for (size_t i = 0; i < m * k; i++) a[i] = (int8_t)rng_range(-128, 127);
+    for (size_t i = 0; i < n * k; i++) w[i] = (int8_t)rng_range(-127, 127);
+    for (size_t j = 0; j < n; j++) multiplier[j] = 0.0004f;
+    void* packed = malloc(ck_qgemm_s8_packed_size(n, k));
+    ck_qgemm_s8_pack(n, k, w, k, NULL, 3, multiplier, packed);
+    ck_qgemm_s8_params params = {0, -128, 127};
+    printf("ck_tester bench: m=%zu n=%zu k=%zu (%.1f MMAC)\n", m, n, k, (double)(m * n * k) * 1e-6);
+    for (int isa = 0; isa < CK_ISA_COUNT; isa++) {
+        const ck_qgemm_s8_config* config = ck_qgemm_s8_config_for((ck_isa)isa);
+        if (!config) continue;
+        double best = 1e30;
+        for (int run = 0; run < 7; run++) {
+            double t0 = now_seconds();
+            ck_qgemm_s8(config, m, n, k, a, k, packed, y, n, &params);
+            double dt = now_seconds() - t0;
+            if (dt < best) best = dt;
+        }
+        printf("  %-32s %8.3f ms  %7.2f GMAC/s\n", config->name, best * 1e3, (double)(m * n * k) / best * 1e-9);
+    }
+    free(a), free(w), free(y), free(multiplier), free(packed);
+    return 0;
+}
+
+int main(int argc, char** argv) {
+    if (argc > 1 && strcmp(argv[1], "bench") == 0) return bench();
     static const size_t shapes[][3] = {
         {1, 1, 1},   {1, 8, 8},   {2, 7, 3},   {3, 9, 15},  {4, 8, 16},    {5, 16, 17}, {7, 23, 9},
         {9, 1, 31},  {4, 64, 64}, {1, 33, 300}, {17, 12, 7}, {6, 40, 1000}, {13, 8, 8},  {8, 17, 24},
