@@ -14,5 +14,6 @@
 #include "ck_layout.h"
 #include "ck_isa.h"
 #include "ck_qgemm_s8.h"
+#include "ck_validate.h"
 
 #endif
