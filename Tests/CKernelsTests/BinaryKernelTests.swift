@@ -4,17 +4,21 @@ import Testing
 /// Add/Sub/Mul/Div with broadcasting, QLinearAdd and QLinearMul.
 @Suite("Binary elementwise kernels")
 struct BinaryKernelTests {
-    typealias BinaryF32 = @convention(c) (
-        UnsafePointer<ck_broadcast>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?
-    ) -> Void
-    typealias QBinaryS8 = @convention(c) (
-        UnsafePointer<ck_broadcast>?, UnsafePointer<ck_qbinary_params>?, UnsafePointer<Int8>?, UnsafePointer<Int8>?,
-        UnsafeMutablePointer<Int8>?
-    ) -> Void
-    typealias QBinaryU8 = @convention(c) (
-        UnsafePointer<ck_broadcast>?, UnsafePointer<ck_qbinary_params>?, UnsafePointer<UInt8>?, UnsafePointer<UInt8>?,
-        UnsafeMutablePointer<UInt8>?
-    ) -> Void
+    typealias BinaryF32 =
+        @convention(c) (
+            UnsafePointer<ck_broadcast>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?
+        ) -> Void
+    typealias QBinaryS8 =
+        @convention(c) (
+            UnsafePointer<ck_broadcast>?, UnsafePointer<ck_qbinary_params>?, UnsafePointer<Int8>?, UnsafePointer<Int8>?,
+            UnsafeMutablePointer<Int8>?
+        ) -> Void
+    typealias QBinaryU8 =
+        @convention(c) (
+            UnsafePointer<ck_broadcast>?, UnsafePointer<ck_qbinary_params>?, UnsafePointer<UInt8>?,
+            UnsafePointer<UInt8>?,
+            UnsafeMutablePointer<UInt8>?
+        ) -> Void
 
     /// A float operation: its kernels (reference first) and its Swift meaning.
     struct FloatOp: Sendable, CustomTestStringConvertible {
@@ -35,7 +39,7 @@ struct BinaryKernelTests {
     func floatBinary(op: FloatOp, c: BroadcastCase) {
         var rng = SplitMix64(seed: c.seed)
         let a = rng.floats(c.aCount, in: -4...4)
-        let b = rng.floats(c.bCount, in: 0.5...3) // positive: Div stays finite
+        let b = rng.floats(c.bCount, in: 0.5...3)  // positive: Div stays finite
         let expected = c.apply(a, b, op.apply)
         for variant in op.variants where variant.isAvailable {
             var bc = c.descriptor
@@ -46,33 +50,66 @@ struct BinaryKernelTests {
         }
     }
 
-    static let qaddS8: [KernelVariant<QBinaryS8>] = available([KernelVariant<QBinaryS8>("ck_qadd_s8__scalar", ck_qadd_s8__scalar)])
-    static let qaddU8: [KernelVariant<QBinaryU8>] = available([KernelVariant<QBinaryU8>("ck_qadd_u8__scalar", ck_qadd_u8__scalar)])
-    static let qmulS8: [KernelVariant<QBinaryS8>] = available([KernelVariant<QBinaryS8>("ck_qmul_s8__scalar", ck_qmul_s8__scalar)])
-    static let qmulU8: [KernelVariant<QBinaryU8>] = available([KernelVariant<QBinaryU8>("ck_qmul_u8__scalar", ck_qmul_u8__scalar)])
+    static let qaddS8: [KernelVariant<QBinaryS8>] = available([
+        KernelVariant<QBinaryS8>("ck_qadd_s8__scalar", ck_qadd_s8__scalar)
+    ])
+    static let qaddU8: [KernelVariant<QBinaryU8>] = available([
+        KernelVariant<QBinaryU8>("ck_qadd_u8__scalar", ck_qadd_u8__scalar)
+    ])
+    static let qmulS8: [KernelVariant<QBinaryS8>] = available([
+        KernelVariant<QBinaryS8>("ck_qmul_s8__scalar", ck_qmul_s8__scalar)
+    ])
+    static let qmulU8: [KernelVariant<QBinaryU8>] = available([
+        KernelVariant<QBinaryU8>("ck_qmul_u8__scalar", ck_qmul_u8__scalar)
+    ])
 
-    static let sParams = ck_qbinary_params(a_scale: 0.05, b_scale: 0.02, y_scale: 0.06, a_zero_point: -3, b_zero_point: 10, y_zero_point: 4)
-    static let uParams = ck_qbinary_params(a_scale: 0.05, b_scale: 0.02, y_scale: 0.06, a_zero_point: 128, b_zero_point: 100, y_zero_point: 130)
+    static let sParams = ck_qbinary_params(
+        a_scale: 0.05,
+        b_scale: 0.02,
+        y_scale: 0.06,
+        a_zero_point: -3,
+        b_zero_point: 10,
+        y_zero_point: 4
+    )
+    static let uParams = ck_qbinary_params(
+        a_scale: 0.05,
+        b_scale: 0.02,
+        y_scale: 0.06,
+        a_zero_point: 128,
+        b_zero_point: 100,
+        y_zero_point: 130
+    )
 
     /// QLinearAdd from the contrib-op formula with ONNX Runtime's float32 evaluation order.
     static func qadd(_ p: ck_qbinary_params, signed: Bool) -> (Int32, Int32) -> Int32 {
         let ra = p.a_scale / p.y_scale, rb = p.b_scale / p.y_scale
         return { a, b in
-            QuantMath.quantize(ra * Float(a - p.a_zero_point) + rb * Float(b - p.b_zero_point), zeroPoint: p.y_zero_point,
-                               range: QuantMath.range(signed: signed))
+            QuantMath.quantize(
+                ra * Float(a - p.a_zero_point) + rb * Float(b - p.b_zero_point),
+                zeroPoint: p.y_zero_point,
+                range: QuantMath.range(signed: signed)
+            )
         }
     }
 
     static func qmul(_ p: ck_qbinary_params, signed: Bool) -> (Int32, Int32) -> Int32 {
         let m = p.a_scale * p.b_scale / p.y_scale
         return { a, b in
-            QuantMath.requantize((a - p.a_zero_point) * (b - p.b_zero_point), multiplier: m, zeroPoint: p.y_zero_point,
-                                 range: QuantMath.range(signed: signed))
+            QuantMath.requantize(
+                (a - p.a_zero_point) * (b - p.b_zero_point),
+                multiplier: m,
+                zeroPoint: p.y_zero_point,
+                range: QuantMath.range(signed: signed)
+            )
         }
     }
 
-    static func runS8(_ variants: [KernelVariant<QBinaryS8>], _ c: BroadcastCase, _ p: ck_qbinary_params,
-                      _ op: (Int32, Int32) -> Int32) {
+    static func runS8(
+        _ variants: [KernelVariant<QBinaryS8>],
+        _ c: BroadcastCase,
+        _ p: ck_qbinary_params,
+        _ op: (Int32, Int32) -> Int32
+    ) {
         var rng = SplitMix64(seed: c.seed)
         let a = rng.int8s(c.aCount), b = rng.int8s(c.bCount)
         let expected = c.apply(a.map(Int32.init), b.map(Int32.init), op)
@@ -85,8 +122,12 @@ struct BinaryKernelTests {
         }
     }
 
-    static func runU8(_ variants: [KernelVariant<QBinaryU8>], _ c: BroadcastCase, _ p: ck_qbinary_params,
-                      _ op: (Int32, Int32) -> Int32) {
+    static func runU8(
+        _ variants: [KernelVariant<QBinaryU8>],
+        _ c: BroadcastCase,
+        _ p: ck_qbinary_params,
+        _ op: (Int32, Int32) -> Int32
+    ) {
         var rng = SplitMix64(seed: c.seed)
         let a = rng.uint8s(c.aCount), b = rng.uint8s(c.bCount)
         let expected = c.apply(a.map(Int32.init), b.map(Int32.init), op)

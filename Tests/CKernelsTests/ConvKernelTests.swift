@@ -4,17 +4,31 @@ import Testing
 /// Float convolutions (dense/grouped, depthwise, transposed) against the Swift oracle.
 @Suite("Convolution f32 kernels")
 struct ConvKernelTests {
-    typealias ConvF32 = @convention(c) (
-        UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
-        ck_clamp_f32, UnsafeMutablePointer<Float>?
-    ) -> Void
+    typealias ConvF32 =
+        @convention(c) (
+            UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+            ck_clamp_f32, UnsafeMutablePointer<Float>?
+        ) -> Void
 
-    static let convVariants: [KernelVariant<ConvF32>] = available([KernelVariant<ConvF32>("ck_conv2d_f32__scalar", ck_conv2d_f32__scalar)])
-    static let depthwiseVariants: [KernelVariant<ConvF32>] = available([KernelVariant<ConvF32>("ck_dwconv2d_f32__scalar", ck_dwconv2d_f32__scalar)])
-    static let deconvVariants: [KernelVariant<ConvF32>] = available([KernelVariant<ConvF32>("ck_deconv2d_f32__scalar", ck_deconv2d_f32__scalar)])
+    static let convVariants: [KernelVariant<ConvF32>] = available([
+        KernelVariant<ConvF32>("ck_conv2d_f32__scalar", ck_conv2d_f32__scalar)
+    ])
+    static let depthwiseVariants: [KernelVariant<ConvF32>] = available([
+        KernelVariant<ConvF32>("ck_dwconv2d_f32__scalar", ck_dwconv2d_f32__scalar)
+    ])
+    static let deconvVariants: [KernelVariant<ConvF32>] = available([
+        KernelVariant<ConvF32>("ck_deconv2d_f32__scalar", ck_deconv2d_f32__scalar)
+    ])
 
-    static func run(_ f: ConvF32, _ g: ck_conv2d_geometry, _ x: [Float], _ w: [Float], _ bias: [Float]?,
-                    _ clamp: ClosedRange<Float>, outputCount: Int) -> [Float] {
+    static func run(
+        _ f: ConvF32,
+        _ g: ck_conv2d_geometry,
+        _ x: [Float],
+        _ w: [Float],
+        _ bias: [Float]?,
+        _ clamp: ClosedRange<Float>,
+        outputCount: Int
+    ) -> [Float] {
         var y = [Float](repeating: .nan, count: outputCount)
         var g = g
         let c = ck_clamp_f32(min: clamp.lowerBound, max: clamp.upperBound)
@@ -22,7 +36,9 @@ struct ConvKernelTests {
             w.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
                     if let bias {
-                        bias.withUnsafeBufferPointer { f(&g, xp.baseAddress, wp.baseAddress, $0.baseAddress, c, yp.baseAddress) }
+                        bias.withUnsafeBufferPointer {
+                            f(&g, xp.baseAddress, wp.baseAddress, $0.baseAddress, c, yp.baseAddress)
+                        }
                     } else {
                         f(&g, xp.baseAddress, wp.baseAddress, nil, c, yp.baseAddress)
                     }
@@ -65,17 +81,70 @@ struct ConvKernelTests {
 
     /// ConvTranspose cases: (shape, output_padding). Pads here are ConvTranspose pads.
     static let deconvCases: [DeconvCase] = [
-        DeconvCase(c: ConvCase(inH: 4, inW: 5, inC: 3, outC: 2, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, seed: 21), outputPadding: 1),
-        DeconvCase(c: ConvCase(inH: 3, inW: 3, inC: 4, outC: 6, kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, groups: 2, seed: 22), outputPadding: 0),
-        DeconvCase(c: ConvCase(batch: 2, inH: 5, inW: 2, inC: 2, outC: 3, kernelH: 3, kernelW: 2, dilationH: 2, padTop: 2, padBottom: 1, seed: 23), outputPadding: 0),
-        DeconvCase(c: ConvCase(inH: 1, inW: 1, inC: 5, outC: 4, kernelH: 4, kernelW: 4, strideH: 3, strideW: 3, seed: 24), outputPadding: 2),
+        DeconvCase(
+            c: ConvCase(
+                inH: 4,
+                inW: 5,
+                inC: 3,
+                outC: 2,
+                kernelH: 3,
+                kernelW: 3,
+                strideH: 2,
+                strideW: 2,
+                padTop: 1,
+                padLeft: 1,
+                padBottom: 1,
+                padRight: 1,
+                seed: 21
+            ),
+            outputPadding: 1
+        ),
+        DeconvCase(
+            c: ConvCase(
+                inH: 3,
+                inW: 3,
+                inC: 4,
+                outC: 6,
+                kernelH: 2,
+                kernelW: 2,
+                strideH: 2,
+                strideW: 2,
+                groups: 2,
+                seed: 22
+            ),
+            outputPadding: 0
+        ),
+        DeconvCase(
+            c: ConvCase(
+                batch: 2,
+                inH: 5,
+                inW: 2,
+                inC: 2,
+                outC: 3,
+                kernelH: 3,
+                kernelW: 2,
+                dilationH: 2,
+                padTop: 2,
+                padBottom: 1,
+                seed: 23
+            ),
+            outputPadding: 0
+        ),
+        DeconvCase(
+            c: ConvCase(inH: 1, inW: 1, inC: 5, outC: 4, kernelH: 4, kernelW: 4, strideH: 3, strideW: 3, seed: 24),
+            outputPadding: 2
+        ),
     ]
 
     struct DeconvCase: Sendable, CustomTestStringConvertible {
         var c: ConvCase
         var outputPadding: Int
-        var outH: Int { c.strideH * (c.inH - 1) + outputPadding + c.dilationH * (c.kernelH - 1) + 1 - c.padTop - c.padBottom }
-        var outW: Int { c.strideW * (c.inW - 1) + outputPadding + c.dilationW * (c.kernelW - 1) + 1 - c.padLeft - c.padRight }
+        var outH: Int {
+            c.strideH * (c.inH - 1) + outputPadding + c.dilationH * (c.kernelH - 1) + 1 - c.padTop - c.padBottom
+        }
+        var outW: Int {
+            c.strideW * (c.inW - 1) + outputPadding + c.dilationW * (c.kernelW - 1) + 1 - c.padLeft - c.padRight
+        }
         var testDescription: String { "\(c.testDescription) op\(outputPadding)" }
     }
 

@@ -4,12 +4,15 @@ import Testing
 /// Gemm / MatMul kernels, float and 8-bit, against a direct triple-loop oracle.
 @Suite("GEMM kernels")
 struct GemmKernelTests {
-    typealias GemmF32 = @convention(c) (
-        UnsafePointer<ck_gemm_geometry>?, Float, UnsafePointer<Float>?, UnsafePointer<Float>?, Float,
-        UnsafePointer<Float>?, Int, Int, ck_clamp_f32, UnsafeMutablePointer<Float>?
-    ) -> Void
+    typealias GemmF32 =
+        @convention(c) (
+            UnsafePointer<ck_gemm_geometry>?, Float, UnsafePointer<Float>?, UnsafePointer<Float>?, Float,
+            UnsafePointer<Float>?, Int, Int, ck_clamp_f32, UnsafeMutablePointer<Float>?
+        ) -> Void
 
-    static let f32Variants: [KernelVariant<GemmF32>] = available([KernelVariant<GemmF32>("ck_gemm_f32__scalar", ck_gemm_f32__scalar)])
+    static let f32Variants: [KernelVariant<GemmF32>] = available([
+        KernelVariant<GemmF32>("ck_gemm_f32__scalar", ck_gemm_f32__scalar)
+    ])
 
     /// How Gemm's C operand is broadcast to M x N.
     enum CMode: String, Sendable, CaseIterable, CustomTestStringConvertible {
@@ -44,8 +47,17 @@ struct GemmKernelTests {
         }
     }
 
-    static func runF32(_ f: GemmF32, _ c: GemmCase, alpha: Float, beta: Float, _ a: [Float], _ b: [Float],
-                       _ cData: [Float], _ mode: CMode, clamp: ClosedRange<Float>) -> [Float] {
+    static func runF32(
+        _ f: GemmF32,
+        _ c: GemmCase,
+        alpha: Float,
+        beta: Float,
+        _ a: [Float],
+        _ b: [Float],
+        _ cData: [Float],
+        _ mode: CMode,
+        clamp: ClosedRange<Float>
+    ) -> [Float] {
         var g = c.geometry
         var y = [Float](repeating: -7, count: c.yCount)
         let s = mode.strides(c)
@@ -54,8 +66,18 @@ struct GemmKernelTests {
             b.withUnsafeBufferPointer { bp in
                 cData.withUnsafeBufferPointer { cp in
                     y.withUnsafeMutableBufferPointer { yp in
-                        f(&g, alpha, ap.baseAddress, bp.baseAddress, beta, mode == .none ? nil : cp.baseAddress,
-                          s.row, s.col, cl, yp.baseAddress)
+                        f(
+                            &g,
+                            alpha,
+                            ap.baseAddress,
+                            bp.baseAddress,
+                            beta,
+                            mode == .none ? nil : cp.baseAddress,
+                            s.row,
+                            s.col,
+                            cl,
+                            yp.baseAddress
+                        )
                     }
                 }
             }

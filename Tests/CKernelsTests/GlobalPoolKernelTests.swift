@@ -5,12 +5,22 @@ import Testing
 @Suite("Global average pooling kernels")
 struct GlobalPoolKernelTests {
     typealias GapF32 = @convention(c) (Int, Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
-    typealias GapS8 = @convention(c) (Int, Int, Int, Float, Int32, Float, Int32, UnsafePointer<Int8>?, UnsafeMutablePointer<Int8>?) -> Void
-    typealias GapU8 = @convention(c) (Int, Int, Int, Float, Int32, Float, Int32, UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?) -> Void
+    typealias GapS8 =
+        @convention(c) (Int, Int, Int, Float, Int32, Float, Int32, UnsafePointer<Int8>?, UnsafeMutablePointer<Int8>?) ->
+        Void
+    typealias GapU8 =
+        @convention(c) (Int, Int, Int, Float, Int32, Float, Int32, UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?)
+        -> Void
 
-    static let f32Variants: [KernelVariant<GapF32>] = available([KernelVariant<GapF32>("ck_global_avgpool_f32__scalar", ck_global_avgpool_f32__scalar)])
-    static let s8Variants: [KernelVariant<GapS8>] = available([KernelVariant<GapS8>("ck_global_avgpool_qs8__scalar", ck_global_avgpool_qs8__scalar)])
-    static let u8Variants: [KernelVariant<GapU8>] = available([KernelVariant<GapU8>("ck_global_avgpool_qu8__scalar", ck_global_avgpool_qu8__scalar)])
+    static let f32Variants: [KernelVariant<GapF32>] = available([
+        KernelVariant<GapF32>("ck_global_avgpool_f32__scalar", ck_global_avgpool_f32__scalar)
+    ])
+    static let s8Variants: [KernelVariant<GapS8>] = available([
+        KernelVariant<GapS8>("ck_global_avgpool_qs8__scalar", ck_global_avgpool_qs8__scalar)
+    ])
+    static let u8Variants: [KernelVariant<GapU8>] = available([
+        KernelVariant<GapU8>("ck_global_avgpool_qu8__scalar", ck_global_avgpool_qu8__scalar)
+    ])
 
     /// (batch, pixels, channels)
     static let shapes: [[Int]] = [[1, 1, 1], [1, 49, 7], [2, 9, 33], [1, 196, 64], [3, 5, 1]]
@@ -33,13 +43,22 @@ struct GlobalPoolKernelTests {
         }
     }
 
-    static func expectedQuantized(_ x: [Int32], _ s: [Int], signed: Bool, xs: Float, xz: Int32, ys: Float, yz: Int32) -> [Int32] {
+    static func expectedQuantized(_ x: [Int32], _ s: [Int], signed: Bool, xs: Float, xz: Int32, ys: Float, yz: Int32)
+        -> [Int32]
+    {
         var y: [Int32] = []
         for n in 0..<s[0] {
             for c in 0..<s[2] {
                 // Real mean of the dequantized values, requantized: sum(x - zx) * xs / (ys * N).
                 let acc = Self.channel(x, s, n, c).reduce(Int32(0)) { $0 + $1 - xz }
-                y.append(QuantMath.requantize(acc, multiplier: xs / (ys * Float(s[1])), zeroPoint: yz, range: QuantMath.range(signed: signed)))
+                y.append(
+                    QuantMath.requantize(
+                        acc,
+                        multiplier: xs / (ys * Float(s[1])),
+                        zeroPoint: yz,
+                        range: QuantMath.range(signed: signed)
+                    )
+                )
             }
         }
         return y

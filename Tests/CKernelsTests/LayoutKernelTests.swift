@@ -16,9 +16,15 @@ struct LayoutKernelTests {
             var p = ck_pad_params()
             p.rank = shape.count
             p.mode = mode
-            withUnsafeMutableBytes(of: &p.in_shape) { b in for (i, v) in shape.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) } }
-            withUnsafeMutableBytes(of: &p.out_shape) { b in for (i, v) in outShape.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) } }
-            withUnsafeMutableBytes(of: &p.pad_begin) { b in for (i, v) in begin.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) } }
+            withUnsafeMutableBytes(of: &p.in_shape) { b in
+                for (i, v) in shape.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) }
+            }
+            withUnsafeMutableBytes(of: &p.out_shape) { b in
+                for (i, v) in outShape.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) }
+            }
+            withUnsafeMutableBytes(of: &p.pad_begin) { b in
+                for (i, v) in begin.enumerated() { b.storeBytes(of: v, toByteOffset: i * 8, as: Int.self) }
+            }
             return p
         }
 
@@ -109,8 +115,8 @@ struct LayoutKernelTests {
     static let transposeCases: [TransposeCase] = [
         TransposeCase(shape: [7], perm: [0]),
         TransposeCase(shape: [3, 5], perm: [1, 0]),
-        TransposeCase(shape: [2, 3, 5, 7], perm: [0, 2, 3, 1]), // NCHW -> NHWC
-        TransposeCase(shape: [2, 5, 7, 3], perm: [0, 3, 1, 2]), // NHWC -> NCHW
+        TransposeCase(shape: [2, 3, 5, 7], perm: [0, 2, 3, 1]),  // NCHW -> NHWC
+        TransposeCase(shape: [2, 5, 7, 3], perm: [0, 3, 1, 2]),  // NHWC -> NCHW
         TransposeCase(shape: [4, 1, 3, 2, 5], perm: [4, 2, 0, 3, 1]),
         TransposeCase(shape: [2, 2, 2, 2, 2, 2, 2, 3], perm: [7, 6, 5, 4, 3, 2, 1, 0]),
     ]

@@ -2,7 +2,7 @@ import CKernels
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The packed int8 GEMM microkernels of every ISA, checked against the unpacked scalar
@@ -71,7 +71,12 @@ struct PackedQGemmTests {
                     q.a_zero_point = azp.baseAddress
                     q.a_zero_point_stride = 0
                     q.a_scale = xScale
-                    q.b = ck_qparams_axis(scale: ws.baseAddress, zero_point: wzp.baseAddress, scale_stride: 1, zero_point_stride: 1)
+                    q.b = ck_qparams_axis(
+                        scale: ws.baseAddress,
+                        zero_point: wzp.baseAddress,
+                        scale_stride: 1,
+                        zero_point_stride: 1
+                    )
                     q.alpha = 1
                     q.y_scale = yScale
                     q.y_zero_point = yZeroPoint
@@ -119,7 +124,8 @@ struct PackedQGemmTests {
     @Test func environmentOverrideSelectsScalar() async {
         await #expect(processExitsWith: .success) {
             setenv("EDGEMLOPS_ISA", "scalar", 1)
-            let ok = ck_isa_selected() == CK_ISA_SCALAR && ck_isa_override_status() == CK_ISA_OVERRIDE_APPLIED
+            let ok =
+                ck_isa_selected() == CK_ISA_SCALAR && ck_isa_override_status() == CK_ISA_OVERRIDE_APPLIED
                 && String(cString: ck_qgemm_s8_config_default()!.pointee.name) == "ck_qgemm_s8_4x8c8__scalar"
             exit(ok ? 0 : 1)
         }

@@ -5,29 +5,42 @@ import Testing
 @Suite("Convolution 8-bit kernels")
 struct QuantConvKernelTests {
     /// The C signatures (one per output type: @convention(c) cannot be generic).
-    typealias QConvS8 = @convention(c) (
-        UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Int8>?
-    ) -> Void
-    typealias QConvU8 = @convention(c) (
-        UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<UInt8>?
-    ) -> Void
-    typealias QConvS32 = @convention(c) (
-        UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?
-    ) -> Void
+    typealias QConvS8 =
+        @convention(c) (
+            UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Int8>?
+        ) -> Void
+    typealias QConvU8 =
+        @convention(c) (
+            UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<UInt8>?
+        ) -> Void
+    typealias QConvS32 =
+        @convention(c) (
+            UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?
+        ) -> Void
     /// The same shape as a Swift function type, so the helpers can be generic.
     typealias QConv<Output> = (
         UnsafePointer<ck_conv2d_geometry>?, UnsafePointer<ck_qconv_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
         UnsafePointer<Int32>?, UnsafeMutablePointer<Output>?
     ) -> Void
 
-    static let convS8: [KernelVariant<QConvS8>] = available([KernelVariant<QConvS8>("ck_conv2d_qs8__scalar", ck_conv2d_qs8__scalar)])
-    static let convU8: [KernelVariant<QConvU8>] = available([KernelVariant<QConvU8>("ck_conv2d_qu8__scalar", ck_conv2d_qu8__scalar)])
-    static let convS32: [KernelVariant<QConvS32>] = available([KernelVariant<QConvS32>("ck_conv2d_qs32__scalar", ck_conv2d_qs32__scalar)])
-    static let dwS8: [KernelVariant<QConvS8>] = available([KernelVariant<QConvS8>("ck_dwconv2d_qs8__scalar", ck_dwconv2d_qs8__scalar)])
-    static let dwU8: [KernelVariant<QConvU8>] = available([KernelVariant<QConvU8>("ck_dwconv2d_qu8__scalar", ck_dwconv2d_qu8__scalar)])
+    static let convS8: [KernelVariant<QConvS8>] = available([
+        KernelVariant<QConvS8>("ck_conv2d_qs8__scalar", ck_conv2d_qs8__scalar)
+    ])
+    static let convU8: [KernelVariant<QConvU8>] = available([
+        KernelVariant<QConvU8>("ck_conv2d_qu8__scalar", ck_conv2d_qu8__scalar)
+    ])
+    static let convS32: [KernelVariant<QConvS32>] = available([
+        KernelVariant<QConvS32>("ck_conv2d_qs32__scalar", ck_conv2d_qs32__scalar)
+    ])
+    static let dwS8: [KernelVariant<QConvS8>] = available([
+        KernelVariant<QConvS8>("ck_dwconv2d_qs8__scalar", ck_dwconv2d_qs8__scalar)
+    ])
+    static let dwU8: [KernelVariant<QConvU8>] = available([
+        KernelVariant<QConvU8>("ck_dwconv2d_qu8__scalar", ck_dwconv2d_qu8__scalar)
+    ])
 
     /// Inputs of one case, generated from its seed.
     struct Operands {
@@ -46,7 +59,11 @@ struct QuantConvKernelTests {
 
     /// Calls a kernel with the C parameter block built from the config.
     static func run<Output: FixedWidthInteger>(
-        _ f: QConv<Output>, _ c: ConvCase, _ q: QuantConfig, _ o: Operands, depthwise: Bool
+        _ f: QConv<Output>,
+        _ c: ConvCase,
+        _ q: QuantConfig,
+        _ o: Operands,
+        depthwise: Bool
     ) -> [Output] {
         var g = c.geometry
         var y = [Output](repeating: 0x55, count: c.outputCount)
@@ -59,8 +76,11 @@ struct QuantConvKernelTests {
                 p.x_zero_point = q.xZeroPoint
                 p.x_scale = q.xScale
                 p.w = ck_qparams_axis(
-                    scale: scales.baseAddress, zero_point: zps.baseAddress,
-                    scale_stride: q.perChannel ? 1 : 0, zero_point_stride: q.perChannel ? 1 : 0)
+                    scale: scales.baseAddress,
+                    zero_point: zps.baseAddress,
+                    scale_stride: q.perChannel ? 1 : 0,
+                    zero_point_stride: q.perChannel ? 1 : 0
+                )
                 p.y_scale = q.yScale
                 p.y_zero_point = q.yZeroPoint
                 p.clamp = ck_clamp_q(min: q.clamp.lowerBound, max: q.clamp.upperBound)
@@ -68,7 +88,9 @@ struct QuantConvKernelTests {
                     w.withUnsafeBytes { wp in
                         y.withUnsafeMutableBufferPointer { yp in
                             if let bias = o.bias {
-                                bias.withUnsafeBufferPointer { f(&g, &p, xp.baseAddress, wp.baseAddress, $0.baseAddress, yp.baseAddress) }
+                                bias.withUnsafeBufferPointer {
+                                    f(&g, &p, xp.baseAddress, wp.baseAddress, $0.baseAddress, yp.baseAddress)
+                                }
                             } else {
                                 f(&g, &p, xp.baseAddress, wp.baseAddress, UnsafePointer<Int32>?.none, yp.baseAddress)
                             }
@@ -81,21 +103,40 @@ struct QuantConvKernelTests {
     }
 
     /// Oracle: integer accumulators, then requantize with x_scale * w_scale[c] / y_scale.
-    static func expected(_ c: ConvCase, _ q: QuantConfig, _ o: Operands, depthwise: Bool, outputSigned: Bool?) -> [Int32] {
+    static func expected(_ c: ConvCase, _ q: QuantConfig, _ o: Operands, depthwise: Bool, outputSigned: Bool?)
+        -> [Int32]
+    {
         let acc = ConvOracle.convAccumulators(
-            c, depthwise: depthwise, x: o.x, xZeroPoint: q.xZeroPoint, w: o.w, wZeroPoints: o.wZeroPoints, bias: o.bias)
+            c,
+            depthwise: depthwise,
+            x: o.x,
+            xZeroPoint: q.xZeroPoint,
+            w: o.w,
+            wZeroPoints: o.wZeroPoints,
+            bias: o.bias
+        )
         guard let outputSigned else { return acc }
         let type = QuantMath.range(signed: outputSigned)
         let range = max(type.lowerBound, q.clamp.lowerBound)...min(type.upperBound, q.clamp.upperBound)
         return acc.enumerated().map { i, a in
             let oc = i % c.outC
-            return QuantMath.requantize(a, multiplier: q.xScale * o.wScales[oc] / q.yScale, zeroPoint: q.yZeroPoint, range: range)
+            return QuantMath.requantize(
+                a,
+                multiplier: q.xScale * o.wScales[oc] / q.yScale,
+                zeroPoint: q.yZeroPoint,
+                range: range
+            )
         }
     }
 
     static func check<Output: FixedWidthInteger>(
-        _ name: String, _ function: QConv<Output>, reference: QConv<Output>, _ c: ConvCase, _ q: QuantConfig,
-        depthwise: Bool, outputSigned: Bool?
+        _ name: String,
+        _ function: QConv<Output>,
+        reference: QConv<Output>,
+        _ c: ConvCase,
+        _ q: QuantConfig,
+        depthwise: Bool,
+        outputSigned: Bool?
     ) {
         let o = Operands(c, q, depthwise: depthwise)
         let want = expected(c, q, o, depthwise: depthwise, outputSigned: outputSigned)
@@ -113,37 +154,66 @@ struct QuantConvKernelTests {
 
     @Test(arguments: convS8, signedCases)
     func qlinearConvS8(variant: KernelVariant<QConvS8>, pair: QCase) throws {
-        Self.check(variant.name, variant.function, reference: ck_conv2d_qs8__scalar, pair.c, pair.q, depthwise: false, outputSigned: true)
+        Self.check(
+            variant.name,
+            variant.function,
+            reference: ck_conv2d_qs8__scalar,
+            pair.c,
+            pair.q,
+            depthwise: false,
+            outputSigned: true
+        )
     }
 
     @Test(arguments: convU8, unsignedCases)
     func qlinearConvU8(variant: KernelVariant<QConvU8>, pair: QCase) throws {
-        Self.check(variant.name, variant.function, reference: ck_conv2d_qu8__scalar, pair.c, pair.q, depthwise: false, outputSigned: false)
+        Self.check(
+            variant.name,
+            variant.function,
+            reference: ck_conv2d_qu8__scalar,
+            pair.c,
+            pair.q,
+            depthwise: false,
+            outputSigned: false
+        )
     }
 
     @Test(arguments: convS32, allCases)
     func convInteger(variant: KernelVariant<QConvS32>, pair: QCase) throws {
-        Self.check(variant.name, variant.function, reference: ck_conv2d_qs32__scalar, pair.c, pair.q, depthwise: false, outputSigned: nil)
+        Self.check(
+            variant.name,
+            variant.function,
+            reference: ck_conv2d_qs32__scalar,
+            pair.c,
+            pair.q,
+            depthwise: false,
+            outputSigned: nil
+        )
     }
 
     @Test(arguments: dwS8, dwSignedCases)
     func depthwiseS8(variant: KernelVariant<QConvS8>, pair: QCase) throws {
-        Self.check(variant.name, variant.function, reference: ck_dwconv2d_qs8__scalar, pair.c, pair.q, depthwise: true, outputSigned: true)
+        Self.check(
+            variant.name,
+            variant.function,
+            reference: ck_dwconv2d_qs8__scalar,
+            pair.c,
+            pair.q,
+            depthwise: true,
+            outputSigned: true
+        )
     }
 
     @Test(arguments: dwU8, dwUnsignedCases)
     func depthwiseU8(variant: KernelVariant<QConvU8>, pair: QCase) throws {
-        Self.check(variant.name, variant.function, reference: ck_dwconv2d_qu8__scalar, pair.c, pair.q, depthwise: true, outputSigned: false)
+        Self.check(
+            variant.name,
+            variant.function,
+            reference: ck_dwconv2d_qu8__scalar,
+            pair.c,
+            pair.q,
+            depthwise: true,
+            outputSigned: false
+        )
     }
-}
-
-/// A shape paired with a quantization setup.
-struct QCase: Sendable, CustomTestStringConvertible {
-    var c: ConvCase
-    var q: QuantConfig
-    var testDescription: String { "\(c.testDescription) \(q)" }
-}
-
-func cross(_ shapes: [ConvCase], _ configs: [QuantConfig]) -> [QCase] {
-    shapes.flatMap { c in configs.map { QCase(c: c, q: $0) } }
 }

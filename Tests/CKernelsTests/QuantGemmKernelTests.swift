@@ -4,31 +4,43 @@ import Testing
 /// QLinearMatMul / QGemm / MatMulInteger / MatMulIntegerToFloat kernels.
 @Suite("GEMM 8-bit kernels")
 struct QuantGemmKernelTests {
-    typealias QGemmS8 = @convention(c) (
-        UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Int8>?
-    ) -> Void
-    typealias QGemmU8 = @convention(c) (
-        UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<UInt8>?
-    ) -> Void
-    typealias QGemmS32 = @convention(c) (
-        UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?
-    ) -> Void
-    typealias QGemmF32 = @convention(c) (
-        UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
-        UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?
-    ) -> Void
+    typealias QGemmS8 =
+        @convention(c) (
+            UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Int8>?
+        ) -> Void
+    typealias QGemmU8 =
+        @convention(c) (
+            UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<UInt8>?
+        ) -> Void
+    typealias QGemmS32 =
+        @convention(c) (
+            UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Int32>?
+        ) -> Void
+    typealias QGemmF32 =
+        @convention(c) (
+            UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
+            UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?
+        ) -> Void
     typealias QGemm<Output> = (
         UnsafePointer<ck_gemm_geometry>?, UnsafePointer<ck_qgemm_params>?, UnsafeRawPointer?, UnsafeRawPointer?,
         UnsafePointer<Int32>?, UnsafeMutablePointer<Output>?
     ) -> Void
 
-    static let s8Variants: [KernelVariant<QGemmS8>] = available([KernelVariant<QGemmS8>("ck_gemm_qs8__scalar", ck_gemm_qs8__scalar)])
-    static let u8Variants: [KernelVariant<QGemmU8>] = available([KernelVariant<QGemmU8>("ck_gemm_qu8__scalar", ck_gemm_qu8__scalar)])
-    static let s32Variants: [KernelVariant<QGemmS32>] = available([KernelVariant<QGemmS32>("ck_gemm_qs32__scalar", ck_gemm_qs32__scalar)])
-    static let f32Variants: [KernelVariant<QGemmF32>] = available([KernelVariant<QGemmF32>("ck_gemm_qf32__scalar", ck_gemm_qf32__scalar)])
+    static let s8Variants: [KernelVariant<QGemmS8>] = available([
+        KernelVariant<QGemmS8>("ck_gemm_qs8__scalar", ck_gemm_qs8__scalar)
+    ])
+    static let u8Variants: [KernelVariant<QGemmU8>] = available([
+        KernelVariant<QGemmU8>("ck_gemm_qu8__scalar", ck_gemm_qu8__scalar)
+    ])
+    static let s32Variants: [KernelVariant<QGemmS32>] = available([
+        KernelVariant<QGemmS32>("ck_gemm_qs32__scalar", ck_gemm_qs32__scalar)
+    ])
+    static let f32Variants: [KernelVariant<QGemmF32>] = available([
+        KernelVariant<QGemmF32>("ck_gemm_qf32__scalar", ck_gemm_qf32__scalar)
+    ])
 
     struct Case: Sendable, CustomTestStringConvertible {
         var shape: GemmCase
@@ -56,7 +68,9 @@ struct QuantGemmKernelTests {
             a = rng.int32s(s.aCount, in: q.xRange)
             b = rng.int32s(s.bCount, in: q.wRange)
             bias = q.withBias ? rng.int32s(s.n, in: -20000...20000) : nil
-            aZeroPoints = (0..<s.m).map { c.perRowA ? min(q.xZeroPoint &+ Int32($0 % 4), q.xRange.upperBound) : q.xZeroPoint }
+            aZeroPoints = (0..<s.m).map {
+                c.perRowA ? min(q.xZeroPoint &+ Int32($0 % 4), q.xRange.upperBound) : q.xZeroPoint
+            }
             bZeroPoints = q.wZeroPoints(s.n)
             bScales = q.wScales(s.n)
         }
@@ -87,8 +101,11 @@ struct QuantGemmKernelTests {
                     p.a_zero_point_stride = c.perRowA ? 1 : 0
                     p.a_scale = c.q.xScale
                     p.b = ck_qparams_axis(
-                        scale: bs.baseAddress, zero_point: bzp.baseAddress,
-                        scale_stride: c.q.perChannel ? 1 : 0, zero_point_stride: c.q.perChannel ? 1 : 0)
+                        scale: bs.baseAddress,
+                        zero_point: bzp.baseAddress,
+                        scale_stride: c.q.perChannel ? 1 : 0,
+                        zero_point_stride: c.q.perChannel ? 1 : 0
+                    )
                     p.alpha = c.alpha
                     p.y_scale = c.q.yScale
                     p.y_zero_point = c.q.yZeroPoint
@@ -97,9 +114,18 @@ struct QuantGemmKernelTests {
                         b.withUnsafeBytes { bp in
                             y.withUnsafeMutableBufferPointer { yp in
                                 if let bias = o.bias {
-                                    bias.withUnsafeBufferPointer { f(&g, &p, ap.baseAddress, bp.baseAddress, $0.baseAddress, yp.baseAddress) }
+                                    bias.withUnsafeBufferPointer {
+                                        f(&g, &p, ap.baseAddress, bp.baseAddress, $0.baseAddress, yp.baseAddress)
+                                    }
                                 } else {
-                                    f(&g, &p, ap.baseAddress, bp.baseAddress, UnsafePointer<Int32>?.none, yp.baseAddress)
+                                    f(
+                                        &g,
+                                        &p,
+                                        ap.baseAddress,
+                                        bp.baseAddress,
+                                        UnsafePointer<Int32>?.none,
+                                        yp.baseAddress
+                                    )
                                 }
                             }
                         }
@@ -141,7 +167,11 @@ struct QuantGemmKernelTests {
     func qlinearMatMulU8(variant: KernelVariant<QGemmU8>, c: Case) throws {
         let o = Operands(c)
         let reference = Self.run(ck_gemm_qu8__scalar, c, o, fill: 99).map(Int32.init)
-        expectEqualElements(reference, Self.requantized(c, o, signed: false, fill: 99), "reference \(c.testDescription)")
+        expectEqualElements(
+            reference,
+            Self.requantized(c, o, signed: false, fill: 99),
+            "reference \(c.testDescription)"
+        )
         expectEqualElements(Self.run(variant.function, c, o, fill: 99).map(Int32.init), reference, variant.name)
     }
 
@@ -149,7 +179,11 @@ struct QuantGemmKernelTests {
     func matMulInteger(variant: KernelVariant<QGemmS32>, c: Case) throws {
         let o = Operands(c)
         let reference = Self.run(ck_gemm_qs32__scalar, c, o, fill: 12345)
-        expectEqualElements(reference, Self.strided(o.accumulators(c.shape), c.shape, fill: 12345), "reference \(c.testDescription)")
+        expectEqualElements(
+            reference,
+            Self.strided(o.accumulators(c.shape), c.shape, fill: 12345),
+            "reference \(c.testDescription)"
+        )
         expectEqualElements(Self.run(variant.function, c, o, fill: 12345), reference, variant.name)
     }
 
@@ -160,7 +194,13 @@ struct QuantGemmKernelTests {
             row.enumerated().map { j, acc in Float(acc) * (c.alpha * c.q.xScale * o.bScales[j]) }
         }
         let reference = Self.run(ck_gemm_qf32__scalar, c, o, fill: -1)
-        expectClose(reference, Self.strided(rows, c.shape, fill: -1), relative: 1e-6, absolute: 0, "reference \(c.testDescription)")
+        expectClose(
+            reference,
+            Self.strided(rows, c.shape, fill: -1),
+            relative: 1e-6,
+            absolute: 0,
+            "reference \(c.testDescription)"
+        )
         expectClose(Self.run(variant.function, c, o, fill: -1), reference, relative: 1e-6, absolute: 0, variant.name)
     }
 }

@@ -29,7 +29,11 @@ struct QuantizeKernelTests {
             let (scales, zeroPoints) = Self.channelParams(channels, signed: signed)
             let expected = x.enumerated().map { i, v in
                 let c = (i / inner) % channels
-                return QuantMath.quantize(v / scales[c], zeroPoint: zeroPoints[c], range: QuantMath.range(signed: signed))
+                return QuantMath.quantize(
+                    v / scales[c],
+                    zeroPoint: zeroPoints[c],
+                    range: QuantMath.range(signed: signed)
+                )
             }
             var y8 = [Int32](repeating: 0, count: count)
             if signed {
@@ -127,7 +131,9 @@ struct QuantizeKernelTests {
         var multiplier = Float(1) / Float(1 << shift)
         let range = QuantMath.range(signed: signed)
         let expected = acc.map { a -> Int32 in
-            Int32(min(max(Self.roundShift(a, shift) + Int64(zeroPoint), Int64(range.lowerBound)), Int64(range.upperBound)))
+            Int32(
+                min(max(Self.roundShift(a, shift) + Int64(zeroPoint), Int64(range.lowerBound)), Int64(range.upperBound))
+            )
         }
         var y = [Int32](repeating: 0, count: acc.count)
         let clamp = ck_clamp_q(min: .min, max: .max)

@@ -7,8 +7,12 @@ import Testing
 struct ReduceKernelTests {
     typealias Softmax = @convention(c) (Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
     typealias ReduceMean = @convention(c) (Int, Int, Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
-    static let softmaxVariants: [KernelVariant<Softmax>] = available([KernelVariant<Softmax>("ck_softmax_f32__scalar", ck_softmax_f32__scalar)])
-    static let reduceMeanVariants: [KernelVariant<ReduceMean>] = available([KernelVariant<ReduceMean>("ck_reduce_mean_f32__scalar", ck_reduce_mean_f32__scalar)])
+    static let softmaxVariants: [KernelVariant<Softmax>] = available([
+        KernelVariant<Softmax>("ck_softmax_f32__scalar", ck_softmax_f32__scalar)
+    ])
+    static let reduceMeanVariants: [KernelVariant<ReduceMean>] = available([
+        KernelVariant<ReduceMean>("ck_reduce_mean_f32__scalar", ck_reduce_mean_f32__scalar)
+    ])
 
     /// (rows, cols); large logits check the max subtraction.
     @Test(arguments: softmaxVariants, [[1, 1], [1, 1000], [3, 7], [17, 10], [2, 3]])

@@ -9,7 +9,10 @@ struct ResizeKernelTests {
         var outH: Int, outW: Int
         /// The ONNX scales; nil means "sizes were given", i.e. out / in.
         var scaleH: Float? = nil, scaleW: Float? = nil
-        var testDescription: String { "\(batch)x\(inH)x\(inW)x\(channels) -> \(outH)x\(outW) scales \(scaleH.map { "\($0)" } ?? "-"),\(scaleW.map { "\($0)" } ?? "-")" }
+        var testDescription: String {
+            let scales = [scaleH, scaleW].map { $0.map { "\($0)" } ?? "-" }.joined(separator: ",")
+            return "\(batch)x\(inH)x\(inW)x\(channels) -> \(outH)x\(outW) scales \(scales)"
+        }
         var sh: Float { scaleH ?? Float(outH) / Float(inH) }
         var sw: Float { scaleW ?? Float(outW) / Float(inW) }
     }
@@ -71,7 +74,8 @@ struct ResizeKernelTests {
             case CK_RESIZE_ASYMMETRIC: return xf / scale
             default:
                 let len = Float(inLen - 1)
-                return outLen > 1 ? roi.0 * len + xf * (roi.1 - roi.0) * len / Float(outLen - 1) : 0.5 * (roi.0 + roi.1) * len
+                return outLen > 1
+                    ? roi.0 * len + xf * (roi.1 - roi.0) * len / Float(outLen - 1) : 0.5 * (roi.0 + roi.1) * len
             }
         }
 
@@ -183,7 +187,9 @@ struct ResizeKernelTests {
     static func expectRounded(_ actual: [Int32], _ exact: [Double], range: ClosedRange<Int32>, _ label: String) {
         var mismatches = 0
         for (a, e) in zip(actual, exact) {
-            let rounded = Int32(min(max(e.rounded(.toNearestOrEven), Double(range.lowerBound)), Double(range.upperBound)))
+            let rounded = Int32(
+                min(max(e.rounded(.toNearestOrEven), Double(range.lowerBound)), Double(range.upperBound))
+            )
             let nearTie = abs(abs(e - e.rounded(.down)) - 0.5) < 1e-3
             if a != rounded && !(nearTie && abs(a - rounded) <= 1) { mismatches += 1 }
         }

@@ -15,17 +15,42 @@ struct UnaryKernelTests {
     }
 
     static let activations: [Activation] = [
-        Activation(name: "ck_relu_f32__scalar", run: { ck_relu_f32__scalar($0, $1, $2) }, meaning: { max($0, 0) }, tolerance: 0),
-        Activation(name: "ck_clip_f32__scalar", run: { ck_clip_f32__scalar($0, $1, -0.5, 6, $2) },
-                   meaning: { min(max($0, -0.5), 6) }, tolerance: 0),
-        Activation(name: "ck_leaky_relu_f32__scalar", run: { ck_leaky_relu_f32__scalar($0, $1, 0.1, $2) },
-                   meaning: { $0 < 0 ? 0.1 * $0 : $0 }, tolerance: 0),
-        Activation(name: "ck_sigmoid_f32__scalar", run: { ck_sigmoid_f32__scalar($0, $1, $2) },
-                   meaning: { Float(1 / (1 + Foundation.exp(-Double($0)))) }, tolerance: 2e-7),
-        Activation(name: "ck_hard_sigmoid_f32__scalar", run: { ck_hard_sigmoid_f32__scalar($0, $1, 0.2, 0.5, $2) },
-                   meaning: { min(max(0.2 * $0 + 0.5, 0), 1) }, tolerance: 1e-7),
-        Activation(name: "ck_hard_swish_f32__scalar", run: { ck_hard_swish_f32__scalar($0, $1, $2) },
-                   meaning: { $0 * min(max($0 / 6 + 0.5, 0), 1) }, tolerance: 1e-6),
+        Activation(
+            name: "ck_relu_f32__scalar",
+            run: { ck_relu_f32__scalar($0, $1, $2) },
+            meaning: { max($0, 0) },
+            tolerance: 0
+        ),
+        Activation(
+            name: "ck_clip_f32__scalar",
+            run: { ck_clip_f32__scalar($0, $1, -0.5, 6, $2) },
+            meaning: { min(max($0, -0.5), 6) },
+            tolerance: 0
+        ),
+        Activation(
+            name: "ck_leaky_relu_f32__scalar",
+            run: { ck_leaky_relu_f32__scalar($0, $1, 0.1, $2) },
+            meaning: { $0 < 0 ? 0.1 * $0 : $0 },
+            tolerance: 0
+        ),
+        Activation(
+            name: "ck_sigmoid_f32__scalar",
+            run: { ck_sigmoid_f32__scalar($0, $1, $2) },
+            meaning: { Float(1 / (1 + Foundation.exp(-Double($0)))) },
+            tolerance: 2e-7
+        ),
+        Activation(
+            name: "ck_hard_sigmoid_f32__scalar",
+            run: { ck_hard_sigmoid_f32__scalar($0, $1, 0.2, 0.5, $2) },
+            meaning: { min(max(0.2 * $0 + 0.5, 0), 1) },
+            tolerance: 1e-7
+        ),
+        Activation(
+            name: "ck_hard_swish_f32__scalar",
+            run: { ck_hard_swish_f32__scalar($0, $1, $2) },
+            meaning: { $0 * min(max($0 / 6 + 0.5, 0), 1) },
+            tolerance: 1e-6
+        ),
     ]
 
     /// Odd counts, and the special points of each activation (0, the clip bounds, ±3 of HardSwish).
@@ -36,7 +61,9 @@ struct UnaryKernelTests {
         let specials: [Float] = [0, -0, -0.5, 6, 3, -3, 2.5, -2.5, 80, -80]
         for (i, s) in specials.enumerated() where i < count { x[i] = s }
         var y = [Float](repeating: .nan, count: count)
-        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { a.run(count, xp.baseAddress!, $0.baseAddress!) } }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { a.run(count, xp.baseAddress!, $0.baseAddress!) }
+        }
         expectClose(y, x.map(a.meaning), relative: a.tolerance, absolute: a.tolerance, a.name)
     }
 
@@ -46,10 +73,16 @@ struct UnaryKernelTests {
         #expect(x == [0, 0, 0, 1, 2])
     }
 
-    typealias QSigmoidS8 = @convention(c) (Int, UnsafePointer<Int8>?, Float, Int32, Float, Int32, UnsafeMutablePointer<Int8>?) -> Void
-    typealias QSigmoidU8 = @convention(c) (Int, UnsafePointer<UInt8>?, Float, Int32, Float, Int32, UnsafeMutablePointer<UInt8>?) -> Void
-    static let qsigmoidS8: [KernelVariant<QSigmoidS8>] = available([KernelVariant<QSigmoidS8>("ck_qsigmoid_s8__scalar", ck_qsigmoid_s8__scalar)])
-    static let qsigmoidU8: [KernelVariant<QSigmoidU8>] = available([KernelVariant<QSigmoidU8>("ck_qsigmoid_u8__scalar", ck_qsigmoid_u8__scalar)])
+    typealias QSigmoidS8 =
+        @convention(c) (Int, UnsafePointer<Int8>?, Float, Int32, Float, Int32, UnsafeMutablePointer<Int8>?) -> Void
+    typealias QSigmoidU8 =
+        @convention(c) (Int, UnsafePointer<UInt8>?, Float, Int32, Float, Int32, UnsafeMutablePointer<UInt8>?) -> Void
+    static let qsigmoidS8: [KernelVariant<QSigmoidS8>] = available([
+        KernelVariant<QSigmoidS8>("ck_qsigmoid_s8__scalar", ck_qsigmoid_s8__scalar)
+    ])
+    static let qsigmoidU8: [KernelVariant<QSigmoidU8>] = available([
+        KernelVariant<QSigmoidU8>("ck_qsigmoid_u8__scalar", ck_qsigmoid_u8__scalar)
+    ])
 
     /// Every possible input byte, as ONNX Runtime's lookup table would be built.
     @Test(arguments: qsigmoidS8)

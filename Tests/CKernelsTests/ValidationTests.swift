@@ -24,13 +24,29 @@ struct ValidationTests {
         ({ $0.stride_w = 0 }, "strides"),
         ({ $0.dilation_h = 0 }, "dilations"),
         ({ $0.groups = 0 }, "groups"),
-        ({ $0.groups = 2; $0.in_c = 3 }, "groups"),
-        ({ $0.groups = 2; $0.in_c = 4; $0.out_c = 5 }, "groups"),
+        (
+            {
+                $0.groups = 2; $0.in_c = 3
+            }, "groups"
+        ),
+        (
+            {
+                $0.groups = 2; $0.in_c = 4; $0.out_c = 5
+            }, "groups"
+        ),
         ({ $0.in_c = 0 }, "in_c"),
         ({ $0.out_c = 0 }, "out_c"),
-        ({ $0.in_h = 1 << 30; $0.in_w = 1 << 30 }, "input shape"),
+        (
+            {
+                $0.in_h = 1 << 30; $0.in_w = 1 << 30
+            }, "input shape"
+        ),
         ({ $0.out_h = Int.max / 2 }, "output shape"),
-        ({ $0.kernel_h = 200; $0.kernel_w = 200 }, "kernel_shape"),
+        (
+            {
+                $0.kernel_h = 200; $0.kernel_w = 200
+            }, "kernel_shape"
+        ),
     ]
 
     @Test(arguments: convMutations.indices)
@@ -93,7 +109,9 @@ struct ValidationTests {
         #expect(Self.message(ck_transpose_check(3, [2, 3, 4], [2, 0, 1])) == nil)
         #expect(Self.message(ck_transpose_check(3, [2, 3, 4], [2, 2, 1]))?.hasPrefix("perm:") == true)
         #expect(Self.message(ck_transpose_check(3, [2, 3, 4], [0, 1, 3]))?.hasPrefix("perm:") == true)
-        #expect(Self.message(ck_transpose_check(9, [Int](repeating: 1, count: 9), Array(0..<9)))?.hasPrefix("rank:") == true)
+        #expect(
+            Self.message(ck_transpose_check(9, [Int](repeating: 1, count: 9), Array(0..<9)))?.hasPrefix("rank:") == true
+        )
     }
 
     @Test func broadcastAndPadChecks() {

@@ -23,8 +23,12 @@ enum ConvOracle {
     /// of the i-th of `taps` channel taps, `weight(oc, kh, kw, i)` its weight and `combine`
     /// accumulates.
     static func convolve<T, A>(
-        _ c: ConvCase, padded: (data: [T], h: Int, w: Int), channelTaps: Int, start: (Int) -> A,
-        inputChannel: (Int, Int) -> Int, accumulate: (inout A, T, Int, Int, Int, Int) -> Void
+        _ c: ConvCase,
+        padded: (data: [T], h: Int, w: Int),
+        channelTaps: Int,
+        start: (Int) -> A,
+        inputChannel: (Int, Int) -> Int,
+        accumulate: (inout A, T, Int, Int, Int, Int) -> Void
     ) -> [A] {
         var y: [A] = []
         y.reserveCapacity(c.outputCount)
@@ -39,7 +43,8 @@ enum ConvOracle {
                                 let col = ow * c.strideW + kw * c.dilationW
                                 for i in 0..<channelTaps {
                                     let value = padded.data[
-                                        ((n * padded.h + row) * padded.w + col) * c.inC + inputChannel(oc, i)]
+                                        ((n * padded.h + row) * padded.w + col) * c.inC + inputChannel(oc, i)
+                                    ]
                                     accumulate(&acc, value, oc, kh, kw, i)
                                 }
                             }
@@ -55,36 +60,53 @@ enum ConvOracle {
     static func convF32(_ c: ConvCase, x: [Float], w: [Float], bias: [Float]?, clamp: ClosedRange<Float>) -> [Float] {
         let cinG = c.inC / c.groups, coutG = c.outC / c.groups
         let y: [Float] = convolve(
-            c, padded: padded(c, x, fill: Float(0)), channelTaps: cinG, start: { (oc: Int) -> Float in bias?[oc] ?? 0 },
+            c,
+            padded: padded(c, x, fill: Float(0)),
+            channelTaps: cinG,
+            start: { (oc: Int) -> Float in bias?[oc] ?? 0 },
             inputChannel: { (oc: Int, i: Int) -> Int in (oc / coutG) * cinG + i },
             accumulate: { (acc: inout Float, v: Float, oc: Int, kh: Int, kw: Int, i: Int) in
                 let wi: Int = ((oc * c.kernelH + kh) * c.kernelW + kw) * cinG + i
                 acc += v * w[wi]
-            })
+            }
+        )
         return y.map { min(max($0, clamp.lowerBound), clamp.upperBound) }
     }
 
-    static func depthwiseF32(_ c: ConvCase, x: [Float], w: [Float], bias: [Float]?, clamp: ClosedRange<Float>) -> [Float] {
+    static func depthwiseF32(_ c: ConvCase, x: [Float], w: [Float], bias: [Float]?, clamp: ClosedRange<Float>)
+        -> [Float]
+    {
         let multiplier = c.outC / c.inC
         let y: [Float] = convolve(
-            c, padded: padded(c, x, fill: Float(0)), channelTaps: 1, start: { (oc: Int) -> Float in bias?[oc] ?? 0 },
+            c,
+            padded: padded(c, x, fill: Float(0)),
+            channelTaps: 1,
+            start: { (oc: Int) -> Float in bias?[oc] ?? 0 },
             inputChannel: { (oc: Int, _: Int) -> Int in oc / multiplier },
             accumulate: { (acc: inout Float, v: Float, oc: Int, kh: Int, kw: Int, _: Int) in
                 let wi: Int = (kh * c.kernelW + kw) * c.outC + oc
                 acc += v * w[wi]
-            })
+            }
+        )
         return y.map { min(max($0, clamp.lowerBound), clamp.upperBound) }
     }
 
     /// Integer accumulators of a quantized convolution; padding holds the input zero point.
     static func convAccumulators(
-        _ c: ConvCase, depthwise: Bool, x: [Int32], xZeroPoint: Int32, w: [Int32], wZeroPoints: [Int32],
+        _ c: ConvCase,
+        depthwise: Bool,
+        x: [Int32],
+        xZeroPoint: Int32,
+        w: [Int32],
+        wZeroPoints: [Int32],
         bias: [Int32]?
     ) -> [Int32] {
         let cinG = c.inC / c.groups, coutG = c.outC / c.groups
         let multiplier = c.outC / c.inC
         return convolve(
-            c, padded: padded(c, x, fill: xZeroPoint), channelTaps: depthwise ? 1 : cinG,
+            c,
+            padded: padded(c, x, fill: xZeroPoint),
+            channelTaps: depthwise ? 1 : cinG,
             start: { (oc: Int) -> Int32 in bias?[oc] ?? 0 },
             inputChannel: { (oc: Int, i: Int) -> Int in depthwise ? oc / multiplier : (oc / coutG) * cinG + i },
             accumulate: { (acc: inout Int32, v: Int32, oc: Int, kh: Int, kw: Int, i: Int) in
@@ -93,7 +115,8 @@ enum ConvOracle {
                     ? (kh * c.kernelW + kw) * c.outC + oc
                     : ((oc * c.kernelH + kh) * c.kernelW + kw) * cinG + i
                 acc += (v - xZeroPoint) * (w[wi] - wZeroPoints[oc])
-            })
+            }
+        )
     }
 
     /// ConvTranspose by scattering every input pixel into the output (the C kernel gathers).

@@ -53,9 +53,21 @@ struct BroadcastCase: Sendable, CustomTestStringConvertible {
             return result
         }
         let sa = strides(a), sb = strides(b)
-        withUnsafeMutableBytes(of: &bc.shape) { p in for (i, v) in out.enumerated() { p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self) } }
-        withUnsafeMutableBytes(of: &bc.a_stride) { p in for (i, v) in sa.enumerated() { p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self) } }
-        withUnsafeMutableBytes(of: &bc.b_stride) { p in for (i, v) in sb.enumerated() { p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self) } }
+        withUnsafeMutableBytes(of: &bc.shape) { p in
+            for (i, v) in out.enumerated() {
+                p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self)
+            }
+        }
+        withUnsafeMutableBytes(of: &bc.a_stride) { p in
+            for (i, v) in sa.enumerated() {
+                p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self)
+            }
+        }
+        withUnsafeMutableBytes(of: &bc.b_stride) { p in
+            for (i, v) in sb.enumerated() {
+                p.storeBytes(of: v, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self)
+            }
+        }
         return bc
     }
 

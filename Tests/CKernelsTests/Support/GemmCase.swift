@@ -19,7 +19,16 @@ struct GemmCase: Sendable, CustomTestStringConvertible {
     func b(_ p: Int, _ j: Int) -> Int { transB ? j * ldb + p : p * ldb + j }
 
     var geometry: ck_gemm_geometry {
-        ck_gemm_geometry(m: m, n: n, k: k, trans_a: transA ? 1 : 0, trans_b: transB ? 1 : 0, lda: lda, ldb: ldb, ldy: ldy)
+        ck_gemm_geometry(
+            m: m,
+            n: n,
+            k: k,
+            trans_a: transA ? 1 : 0,
+            trans_b: transB ? 1 : 0,
+            lda: lda,
+            ldb: ldb,
+            ldy: ldy
+        )
     }
 
     var testDescription: String {

@@ -7,7 +7,7 @@ struct QuantConfig: Sendable, CustomStringConvertible {
     var wSigned: Bool
     var perChannel: Bool
     var xZeroPoint: Int32
-    var wZeroPoint: Int32 // per-tensor value; per channel adds the channel index mod 3
+    var wZeroPoint: Int32  // per-tensor value; per channel adds the channel index mod 3
     var withBias: Bool
     var relu: Bool
 
@@ -40,15 +40,63 @@ struct QuantConfig: Sendable, CustomStringConvertible {
     }
 
     static let signed: [QuantConfig] = [
-        QuantConfig(xSigned: true, wSigned: true, perChannel: true, xZeroPoint: 5, wZeroPoint: 0, withBias: true, relu: false),
-        QuantConfig(xSigned: true, wSigned: true, perChannel: false, xZeroPoint: -128, wZeroPoint: 0, withBias: false, relu: true),
-        QuantConfig(xSigned: true, wSigned: true, perChannel: true, xZeroPoint: 127, wZeroPoint: -2, withBias: true, relu: true),
+        QuantConfig(
+            xSigned: true,
+            wSigned: true,
+            perChannel: true,
+            xZeroPoint: 5,
+            wZeroPoint: 0,
+            withBias: true,
+            relu: false
+        ),
+        QuantConfig(
+            xSigned: true,
+            wSigned: true,
+            perChannel: false,
+            xZeroPoint: -128,
+            wZeroPoint: 0,
+            withBias: false,
+            relu: true
+        ),
+        QuantConfig(
+            xSigned: true,
+            wSigned: true,
+            perChannel: true,
+            xZeroPoint: 127,
+            wZeroPoint: -2,
+            withBias: true,
+            relu: true
+        ),
     ]
 
     static let unsigned: [QuantConfig] = [
-        QuantConfig(xSigned: false, wSigned: false, perChannel: false, xZeroPoint: 128, wZeroPoint: 120, withBias: true, relu: false),
-        QuantConfig(xSigned: false, wSigned: true, perChannel: true, xZeroPoint: 0, wZeroPoint: 0, withBias: true, relu: true),
-        QuantConfig(xSigned: false, wSigned: false, perChannel: true, xZeroPoint: 255, wZeroPoint: 3, withBias: false, relu: false),
+        QuantConfig(
+            xSigned: false,
+            wSigned: false,
+            perChannel: false,
+            xZeroPoint: 128,
+            wZeroPoint: 120,
+            withBias: true,
+            relu: false
+        ),
+        QuantConfig(
+            xSigned: false,
+            wSigned: true,
+            perChannel: true,
+            xZeroPoint: 0,
+            wZeroPoint: 0,
+            withBias: true,
+            relu: true
+        ),
+        QuantConfig(
+            xSigned: false,
+            wSigned: false,
+            perChannel: true,
+            xZeroPoint: 255,
+            wZeroPoint: 3,
+            withBias: false,
+            relu: false
+        ),
     ]
 }
 
