@@ -41,22 +41,63 @@ void ck_div_f32__scalar(const ck_broadcast* bc, const float* a, const float* b, 
     CK_BROADCAST_FOR_EACH(bc, y[yi] = a[ai] / b[bi]);
 }
 
-static inline int32_t ck_qadd_one(const ck_qbinary_params* q, float ratio_a, float ratio_b, int32_t a,
-                                  int32_t b, int32_t qmin, int32_t qmax) {
-    float v = ratio_a * (float)(a - q->a_zero_point) + ratio_b * (float)(b - q->b_zero_point);
-    return ck_saturate(ck_round_even(v) + (float)q->y_zero_point, qmin, qmax);
+// QLinearAdd follows ONNX Runtime's x86 AVX2 kernel (MlasQLinearAddKernelAvx2Helper, built with
+// fused multiply-adds) operation for operation, because that is what the conformance suite
+// compares against; ORT's NEON kernel uses fixed point and may differ by one step. With
+// r_a = s_a / s_y and r_b = s_b / s_y:
+//   v = fma(a, r_a, fma(b, r_b, z_y - fma(r_a, z_a, r_b z_b)))
+// and, when a is a one-element tensor or constant along the innermost axis while b is not
+// (ORT then swaps the operands), the same with a and b exchanged. y = sat(rne(v)).
+// Observed bit-exact against ORT 1.32 (tools/ckernels-ort).
+static int ck_all_zero(const size_t* strides, size_t rank) {
+    for (size_t d = 0; d < rank; d++)
+        if (strides[d] != 0) return 0;
+    return 1;
+}
+
+// 1 when ORT would take b as its "A" operand.
+static int ck_qadd_swapped(const ck_broadcast* bc) {
+    const int a_scalar = ck_all_zero(bc->a_stride, bc->rank), b_scalar = ck_all_zero(bc->b_stride, bc->rank);
+    if (a_scalar || b_scalar) return a_scalar && !b_scalar;
+    for (size_t d = bc->rank; d-- > 0;) {
+        if (bc->shape[d] <= 1) continue;
+        return bc->a_stride[d] == 0 && bc->b_stride[d] != 0;
+    }
+    return 0;
+}
+
+typedef struct {
+    int swapped;
+    float r_first, r_second, fixed;
+} ck_qadd_rule;
+
+static ck_qadd_rule ck_qadd_rule_of(const ck_broadcast* bc, const ck_qbinary_params* q) {
+    ck_qadd_rule r;
+    r.swapped = ck_qadd_swapped(bc);
+    const float ra = q->a_scale / q->y_scale, rb = q->b_scale / q->y_scale;
+    const float za = (float)q->a_zero_point, zb = (float)q->b_zero_point;
+    r.r_first = r.swapped ? rb : ra;
+    r.r_second = r.swapped ? ra : rb;
+    r.fixed = (float)q->y_zero_point - (r.swapped ? fmaf(rb, zb, ra * za) : fmaf(ra, za, rb * zb));
+    return r;
+}
+
+static inline int32_t ck_qadd_one(const ck_qadd_rule* r, int32_t a, int32_t b, int32_t qmin, int32_t qmax) {
+    const float first = (float)(r->swapped ? b : a), second = (float)(r->swapped ? a : b);
+    const float v = fmaf(first, r->r_first, fmaf(second, r->r_second, r->fixed));
+    return ck_saturate(ck_round_even(v), qmin, qmax);
 }
 
 void ck_qadd_s8__scalar(const ck_broadcast* bc, const ck_qbinary_params* q, const int8_t* a,
                         const int8_t* b, int8_t* y) {
-    const float ra = q->a_scale / q->y_scale, rb = q->b_scale / q->y_scale;
-    CK_BROADCAST_FOR_EACH(bc, y[yi] = (int8_t)ck_qadd_one(q, ra, rb, a[ai], b[bi], -128, 127));
+    const ck_qadd_rule r = ck_qadd_rule_of(bc, q);
+    CK_BROADCAST_FOR_EACH(bc, y[yi] = (int8_t)ck_qadd_one(&r, a[ai], b[bi], -128, 127));
 }
 
 void ck_qadd_u8__scalar(const ck_broadcast* bc, const ck_qbinary_params* q, const uint8_t* a,
                         const uint8_t* b, uint8_t* y) {
-    const float ra = q->a_scale / q->y_scale, rb = q->b_scale / q->y_scale;
-    CK_BROADCAST_FOR_EACH(bc, y[yi] = (uint8_t)ck_qadd_one(q, ra, rb, a[ai], b[bi], 0, 255));
+    const ck_qadd_rule r = ck_qadd_rule_of(bc, q);
+    CK_BROADCAST_FOR_EACH(bc, y[yi] = (uint8_t)ck_qadd_one(&r, a[ai], b[bi], 0, 255));
 }
 
 static inline int32_t ck_qmul_one(const ck_qbinary_params* q, float multiplier, int32_t a, int32_t b,

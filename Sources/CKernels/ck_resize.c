@@ -142,10 +142,12 @@ void ck_resize_linear_f32__scalar(const ck_resize_params* p, const float* x, flo
     CK_RESIZE_LINEAR_BODY(y[yi] = v)
 }
 
+// 8-bit outputs truncate toward zero, as ONNX Runtime's NCHW bilinear kernel does
+// (static_cast of the float result); the weighted sum of in-range values is in range.
 void ck_resize_linear_u8__scalar(const ck_resize_params* p, const uint8_t* x, uint8_t* y) {
-    CK_RESIZE_LINEAR_BODY(y[yi] = (uint8_t)ck_saturate(ck_round_even(v), 0, 255))
+    CK_RESIZE_LINEAR_BODY(y[yi] = (uint8_t)ck_saturate(truncf(v), 0, 255))
 }
 
 void ck_resize_linear_s8__scalar(const ck_resize_params* p, const int8_t* x, int8_t* y) {
-    CK_RESIZE_LINEAR_BODY(y[yi] = (int8_t)ck_saturate(ck_round_even(v), -128, 127))
+    CK_RESIZE_LINEAR_BODY(y[yi] = (int8_t)ck_saturate(truncf(v), -128, 127))
 }

@@ -81,14 +81,19 @@ struct BinaryKernelTests {
     )
 
     /// QLinearAdd from the contrib-op formula with ONNX Runtime's float32 evaluation order.
-    static func qadd(_ p: ck_qbinary_params, signed: Bool) -> (Int32, Int32) -> Int32 {
+    /// QLinearAdd as ONNX Runtime's x86 kernel evaluates it (verified bit-exact against ORT by
+    /// tools/ckernels-ort): zero points folded into one constant, two fused multiply-adds, the
+    /// operands exchanged when A is the one broadcast along the innermost axis.
+    static func qadd(_ p: ck_qbinary_params, signed: Bool, swapped: Bool) -> (Int32, Int32) -> Int32 {
         let ra = p.a_scale / p.y_scale, rb = p.b_scale / p.y_scale
+        let za = Float(p.a_zero_point), zb = Float(p.b_zero_point)
+        let (r1, r2) = swapped ? (rb, ra) : (ra, rb)
+        let (z1, z2) = swapped ? (zb, za) : (za, zb)
+        let fixed = Float(p.y_zero_point) - (r2 * z2).addingProduct(r1, z1)
         return { a, b in
-            QuantMath.quantize(
-                ra * Float(a - p.a_zero_point) + rb * Float(b - p.b_zero_point),
-                zeroPoint: p.y_zero_point,
-                range: QuantMath.range(signed: signed)
-            )
+            let (first, second) = swapped ? (Float(b), Float(a)) : (Float(a), Float(b))
+            let v = fixed.addingProduct(second, r2).addingProduct(first, r1)
+            return QuantMath.quantize(v, zeroPoint: 0, range: QuantMath.range(signed: signed))
         }
     }
 
@@ -142,8 +147,9 @@ struct BinaryKernelTests {
 
     @Test(arguments: BroadcastCase.all)
     func qlinearAdd(c: BroadcastCase) {
-        Self.runS8(Self.qaddS8, c, Self.sParams, Self.qadd(Self.sParams, signed: true))
-        Self.runU8(Self.qaddU8, c, Self.uParams, Self.qadd(Self.uParams, signed: false))
+        let swapped = c.aBroadcastAlongInnermost
+        Self.runS8(Self.qaddS8, c, Self.sParams, Self.qadd(Self.sParams, signed: true, swapped: swapped))
+        Self.runU8(Self.qaddU8, c, Self.uParams, Self.qadd(Self.uParams, signed: false, swapped: swapped))
     }
 
     @Test(arguments: BroadcastCase.all)

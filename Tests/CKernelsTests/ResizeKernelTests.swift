@@ -182,16 +182,16 @@ struct ResizeKernelTests {
         expectEqualElements(ys, c.nearestOracle(xs, extrapolated: 7), "s8")
     }
 
-    /// 8-bit results are the float result rounded half to even; an oracle in double precision
-    /// may legitimately land on the other side of a tie, so ±1 is accepted only there.
-    static func expectRounded(_ actual: [Int32], _ exact: [Double], range: ClosedRange<Int32>, _ label: String) {
+    /// 8-bit results are the float result truncated toward zero (ONNX Runtime's rule); a double
+    /// precision oracle may land on the other side of an integer, so ±1 is accepted only there.
+    static func expectTruncated(_ actual: [Int32], _ exact: [Double], range: ClosedRange<Int32>, _ label: String) {
         var mismatches = 0
         for (a, e) in zip(actual, exact) {
-            let rounded = Int32(
-                min(max(e.rounded(.toNearestOrEven), Double(range.lowerBound)), Double(range.upperBound))
+            let truncated = Int32(
+                min(max(e.rounded(.towardZero), Double(range.lowerBound)), Double(range.upperBound))
             )
-            let nearTie = abs(abs(e - e.rounded(.down)) - 0.5) < 1e-3
-            if a != rounded && !(nearTie && abs(a - rounded) <= 1) { mismatches += 1 }
+            let nearInteger = abs(e - e.rounded()) < 1e-3
+            if a != truncated && !(nearInteger && abs(a - truncated) <= 1) { mismatches += 1 }
         }
         #expect(actual.count == exact.count)
         #expect(mismatches == 0, "\(mismatches) elements differ (\(label))")
@@ -209,10 +209,10 @@ struct ResizeKernelTests {
         let xu = rng.uint8s(inCount)
         var yu = [UInt8](repeating: 0, count: outCount)
         ck_resize_linear_u8__scalar(&p, xu, &yu)
-        Self.expectRounded(yu.map(Int32.init), c.linearOracle(xu.map(Double.init)), range: 0...255, "u8")
+        Self.expectTruncated(yu.map(Int32.init), c.linearOracle(xu.map(Double.init)), range: 0...255, "u8")
         let xs = rng.int8s(inCount)
         var ys = [Int8](repeating: 0, count: outCount)
         ck_resize_linear_s8__scalar(&p, xs, &ys)
-        Self.expectRounded(ys.map(Int32.init), c.linearOracle(xs.map(Double.init)), range: -128...127, "s8")
+        Self.expectTruncated(ys.map(Int32.init), c.linearOracle(xs.map(Double.init)), range: -128...127, "s8")
     }
 }

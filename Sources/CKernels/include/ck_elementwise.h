@@ -32,8 +32,10 @@ typedef struct ck_qbinary_params {
     int32_t a_zero_point, b_zero_point, y_zero_point;
 } ck_qbinary_params;
 
-/// QLinearAdd (MLAS rule): y = sat(rne((a_scale/y_scale)*(a - za) + (b_scale/y_scale)*(b - zb)) + zy),
-/// float32, the two ratios computed once.
+/// QLinearAdd: y = sat(rne((a_scale/y_scale)(a - za) + (b_scale/y_scale)(b - zb)) + zy), evaluated
+/// in float32 exactly as ONNX Runtime's x86 kernel does (zero points folded into one constant,
+/// fused multiply-adds, an operand that is constant along the innermost axis treated as ORT's
+/// "scalar" operand); see ck_elementwise.c and docs/kernels.md.
 void ck_qadd_s8__scalar(const ck_broadcast* bc, const ck_qbinary_params* q, const int8_t* a,
                         const int8_t* b, int8_t* y);
 void ck_qadd_u8__scalar(const ck_broadcast* bc, const ck_qbinary_params* q, const uint8_t* a,

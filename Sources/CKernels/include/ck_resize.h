@@ -43,7 +43,8 @@ void ck_resize_nearest_s8__scalar(const ck_resize_params* p, const int8_t* x, in
 
 /// Linear (bilinear on H, W), ONNX Runtime's rule: the input coordinate is clamped to
 /// [0, len - 1], the two neighbours are floor and min(floor + 1, len - 1), weighted by
-/// distance. 8-bit outputs are computed in float32 and rounded half to even.
+/// distance. 8-bit outputs are computed in float32 and truncated toward zero (ONNX Runtime's
+/// NCHW kernel; its NHWC integer path can differ by one).
 void ck_resize_linear_f32__scalar(const ck_resize_params* p, const float* x, float* y);
 void ck_resize_linear_u8__scalar(const ck_resize_params* p, const uint8_t* x, uint8_t* y);
 void ck_resize_linear_s8__scalar(const ck_resize_params* p, const int8_t* x, int8_t* y);

@@ -17,6 +17,16 @@ struct BroadcastCase: Sendable, CustomTestStringConvertible {
         return zip(pa, pb).map { max($0, $1) }
     }
 
+    /// True when A repeats along the innermost output axis longer than 1 while B varies there
+    /// (ONNX Runtime then treats B as its first operand).
+    var aBroadcastAlongInnermost: Bool {
+        let out = outShape
+        let pa = Array(repeating: 1, count: out.count - a.count) + a
+        let pb = Array(repeating: 1, count: out.count - b.count) + b
+        guard let axis = out.indices.last(where: { out[$0] > 1 }) else { return false }
+        return pa[axis] == 1 && pb[axis] != 1
+    }
+
     var aCount: Int { a.reduce(1, *) }
     var bCount: Int { b.reduce(1, *) }
     var outCount: Int { outShape.reduce(1, *) }
@@ -88,5 +98,7 @@ struct BroadcastCase: Sendable, CustomTestStringConvertible {
         BroadcastCase(a: [3, 1, 1, 2, 1], b: [1, 4, 5, 1, 3], seed: 6),
         BroadcastCase(a: [1, 1], b: [9, 13], seed: 7),
         BroadcastCase(a: [2, 2, 2, 2, 2, 2, 2, 3], b: [2, 1, 2, 1, 2, 1, 2, 1], seed: 8),
+        BroadcastCase(a: [60, 1], b: [60, 50], seed: 9),
+        BroadcastCase(a: [40, 70], b: [1], seed: 10),
     ]
 }
