@@ -68,6 +68,15 @@ class PoolGeometry(C.Structure):
         "dilation_h", "dilation_w", "pad_top", "pad_left", "pad_bottom", "pad_right")]
 
 
+class ClampF32(C.Structure):
+    _fields_ = [("min", F32), ("max", F32)]
+
+
+class PadParams(C.Structure):
+    _fields_ = [("rank", SIZE), ("in_shape", SIZE * 8), ("out_shape", SIZE * 8), ("pad_begin", C.c_ssize_t * 8),
+                ("mode", C.c_int)]
+
+
 class ResizeParams(C.Structure):
     _fields_ = [("batch", SIZE), ("in_h", SIZE), ("in_w", SIZE), ("channels", SIZE), ("out_h", SIZE),
                 ("out_w", SIZE), ("scale_h", F32), ("scale_w", F32), ("coord", C.c_int), ("nearest_mode", C.c_int),
@@ -306,6 +315,206 @@ def check_resize(lib, rng, name, dt, mode, coord, n, c, h, w, oh, ow, nhwc):
         record(name, ours, ref, required=not (nhwc and mode == "linear"))
 
 
+def record_close(name, ours, theirs, rtol=1e-5, atol=1e-5):
+    ours, theirs = np.asarray(ours, np.float32).ravel(), np.asarray(theirs, np.float32).ravel()
+    assert ours.shape == theirs.shape, (name, ours.shape, theirs.shape)
+    close = np.isclose(ours, theirs, rtol=rtol, atol=atol)
+    RESULTS.append((name, ours.size, int((~close).sum()), 0, True))
+
+
+def nhwc(x):
+    return np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+
+
+def check_conv_f32(lib, rng, name, n, c, h, w, m, kh, kw, stride, dil, pads, group, transpose=False, out_pad=0):
+    x = rng.uniform(-1, 1, (n, c, h, w)).astype(np.float32)
+    wshape = (c, m // group, kh, kw) if transpose else (m, c // group, kh, kw)
+    wt = rng.uniform(-1, 1, wshape).astype(np.float32)
+    bias = rng.uniform(-1, 1, m).astype(np.float32)
+    attrs = dict(kernel_shape=[kh, kw], strides=[stride, stride], dilations=[dil, dil], pads=pads, group=group)
+    if transpose:
+        attrs["output_padding"] = [out_pad, out_pad]
+    node = helper.make_node("ConvTranspose" if transpose else "Conv", ["x", "w", "b"], ["y"], **attrs)
+    (ref,) = run_ort(node, {"x": x}, [("y", TensorProto.FLOAT)], [("w", wt), ("b", bias)], 17)
+    g = ConvGeometry(n, h, w, c, ref.shape[2], ref.shape[3], m, kh, kw, stride, stride, dil, dil, pads[0], pads[1], group)
+    if transpose:
+        # [C_in][C_out/g][kh][kw] -> [C_out][kh][kw][C_in/g]
+        cin_g, cout_g = c // group, m // group
+        w_ohwi = np.ascontiguousarray(
+            wt.reshape(group, cin_g, cout_g, kh, kw).transpose(0, 2, 3, 4, 1).reshape(m, kh, kw, cin_g))
+    else:
+        w_ohwi = np.ascontiguousarray(wt.transpose(0, 2, 3, 1))
+    y = np.zeros((n, ref.shape[2], ref.shape[3], m), np.float32)
+    fn = lib.ck_deconv2d_f32__scalar if transpose else lib.ck_conv2d_f32__scalar
+    fn.argtypes = [P, P, P, P, ClampF32, P]
+    fn(C.byref(g), ptr(nhwc(x)), ptr(w_ohwi), ptr(bias), ClampF32(-np.inf, np.inf), ptr(y))
+    record_close(name, y.transpose(0, 3, 1, 2), ref, rtol=1e-4, atol=1e-5)
+
+
+def check_gemm_f32(lib, rng, name, m, n, k, trans_a, trans_b, alpha, beta, c_shape):
+    a = rng.uniform(-1, 1, (k, m) if trans_a else (m, k)).astype(np.float32)
+    b = rng.uniform(-1, 1, (n, k) if trans_b else (k, n)).astype(np.float32)
+    cm = rng.uniform(-1, 1, c_shape).astype(np.float32)
+    node = helper.make_node("Gemm", ["a", "b", "c"], ["y"], alpha=alpha, beta=beta, transA=int(trans_a), transB=int(trans_b))
+    (ref,) = run_ort(node, {"a": a}, [("y", TensorProto.FLOAT)], [("b", b), ("c", cm)], 13)
+    g = GemmGeometry(m, n, k, int(trans_a), int(trans_b), a.shape[1], b.shape[1], n)
+    full = np.broadcast_to(cm, (m, n))
+    row_stride = full.strides[0] // 4
+    col_stride = full.strides[1] // 4
+    y = np.zeros((m, n), np.float32)
+    lib.ck_gemm_f32__scalar.argtypes = [P, F32, P, P, F32, P, SIZE, SIZE, ClampF32, P]
+    lib.ck_gemm_f32__scalar(C.byref(g), alpha, ptr(a), ptr(b), beta, ptr(np.ascontiguousarray(cm)), row_stride,
+                            col_stride, ClampF32(-np.inf, np.inf), ptr(y))
+    record_close(name, y, ref, rtol=1e-4)
+
+
+def check_pool_f32(lib, rng, name, op, n, c, h, w, k, stride, pads, ceil, include_pad=0, dil=1):
+    x = rng.uniform(-1, 1, (n, c, h, w)).astype(np.float32)
+    attrs = dict(kernel_shape=[k, k], strides=[stride, stride], pads=pads, ceil_mode=ceil)
+    if op == "AveragePool":
+        attrs["count_include_pad"] = include_pad
+    else:
+        attrs["dilations"] = [dil, dil]
+    node = helper.make_node(op, ["x"], ["y"], **attrs)
+    (ref,) = run_ort(node, {"x": x}, [("y", TensorProto.FLOAT)], opset=19)
+    g = PoolGeometry(n, h, w, c, ref.shape[2], ref.shape[3], k, k, stride, stride, dil, dil, pads[0], pads[1], pads[2],
+                     pads[3])
+    y = np.zeros((n, ref.shape[2], ref.shape[3], c), np.float32)
+    if op == "AveragePool":
+        lib.ck_avgpool2d_f32__scalar.argtypes = [P, C.c_int, P, P]
+        lib.ck_avgpool2d_f32__scalar(C.byref(g), include_pad, ptr(nhwc(x)), ptr(y))
+    else:
+        lib.ck_maxpool2d_f32__scalar(C.byref(g), ptr(nhwc(x)), ptr(y))
+    record_close(name, y.transpose(0, 3, 1, 2), ref)
+
+
+def check_unary_f32(lib, rng, name, op, call, attrs=None, inputs=()):
+    x = rng.uniform(-8, 8, 1001).astype(np.float32)
+    x[:6] = [0, -3, 3, 6, -0.5, 2.5]
+    node = helper.make_node(op, ["x"] + [n for n, _ in inputs], ["y"], **(attrs or {}))
+    (ref,) = run_ort(node, {"x": x}, [("y", TensorProto.FLOAT)], list(inputs), 14)
+    y = np.zeros_like(x)
+    call(x, y)
+    record_close(name, y, ref, rtol=1e-6, atol=1e-6)
+
+
+def check_misc(lib, rng):
+    # Softmax over the last axis.
+    x = rng.uniform(-10, 10, (17, 33)).astype(np.float32)
+    (ref,) = run_ort(helper.make_node("Softmax", ["x"], ["y"], axis=-1), {"x": x}, [("y", TensorProto.FLOAT)], opset=13)
+    y = np.zeros_like(x)
+    lib.ck_softmax_f32__scalar.argtypes = [SIZE, SIZE, P, P]
+    lib.ck_softmax_f32__scalar(17, 33, ptr(x), ptr(y))
+    record_close("Softmax 17x33", y, ref, rtol=1e-5, atol=1e-7)
+    # ReduceMean over the middle axis.
+    x = rng.uniform(-2, 3, (3, 49, 16)).astype(np.float32)
+    (ref,) = run_ort(helper.make_node("ReduceMean", ["x"], ["y"], axes=[1], keepdims=0), {"x": x},
+                     [("y", TensorProto.FLOAT)], opset=13)
+    y = np.zeros((3, 16), np.float32)
+    lib.ck_reduce_mean_f32__scalar.argtypes = [SIZE, SIZE, SIZE, P, P]
+    lib.ck_reduce_mean_f32__scalar(3, 49, 16, ptr(x), ptr(y))
+    record_close("ReduceMean axis 1", y, ref)
+    # GlobalAveragePool.
+    x = rng.uniform(-1, 1, (2, 24, 7, 7)).astype(np.float32)
+    (ref,) = run_ort(helper.make_node("GlobalAveragePool", ["x"], ["y"]), {"x": x}, [("y", TensorProto.FLOAT)], opset=13)
+    y = np.zeros((2, 24), np.float32)
+    lib.ck_global_avgpool_f32__scalar.argtypes = [SIZE, SIZE, SIZE, P, P]
+    lib.ck_global_avgpool_f32__scalar(2, 49, 24, ptr(nhwc(x)), ptr(y))
+    record_close("GlobalAveragePool 7x7", y, ref.reshape(2, 24))
+    # Pad, every mode, including a negative (cropping) pad.
+    for mode, code in (("constant", 0), ("reflect", 1), ("edge", 2)):
+        x = rng.uniform(-1, 1, (2, 3, 5, 4)).astype(np.float32)
+        pads = np.array([0, 1, 2, -1, 1, 0, 3, 2], np.int64)
+        node = helper.make_node("Pad", ["x", "pads", "value"], ["y"], mode=mode)
+        (ref,) = run_ort(node, {"x": x}, [("y", TensorProto.FLOAT)], [("pads", pads), ("value", np.float32(0.25))], 13)
+        p = PadParams()
+        p.rank, p.mode = 4, code
+        for d in range(4):
+            p.in_shape[d], p.out_shape[d], p.pad_begin[d] = x.shape[d], ref.shape[d], int(pads[d])
+        y = np.zeros(ref.shape, np.float32)
+        lib.ck_pad_x32__scalar.argtypes = [P, P, C.c_uint32, P]
+        lib.ck_pad_x32__scalar(C.byref(p), ptr(x), int(np.float32(0.25).view(np.uint32)), ptr(y))
+        record(f"Pad {mode}", y.view(np.int32), ref.view(np.int32))
+    # Transpose.
+    x = rng.integers(-100, 100, (2, 3, 5, 7)).astype(np.float32)
+    perm = [0, 2, 3, 1]
+    (ref,) = run_ort(helper.make_node("Transpose", ["x"], ["y"], perm=perm), {"x": x}, [("y", TensorProto.FLOAT)], opset=13)
+    y = np.zeros(ref.shape, np.float32)
+    lib.ck_transpose_x32__scalar.argtypes = [SIZE, P, P, P, P]
+    lib.ck_transpose_x32__scalar(4, ptr(np.array(x.shape, np.uintp)), ptr(np.array(perm, np.uintp)), ptr(x), ptr(y))
+    record("Transpose NCHW->NHWC", y.view(np.int32), ref.view(np.int32))
+    # DequantizeLinear per axis.
+    x = rand_q(rng, (3, 5, 4), np.int8)
+    scale = rng.uniform(0.01, 0.1, 5).astype(np.float32)
+    zp = rand_q(rng, 5, np.int8, -10, 10)
+    (ref,) = run_ort(helper.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], axis=1), {"x": x},
+                     [("y", TensorProto.FLOAT)], [("s", scale), ("z", zp)], 13)
+    y = np.zeros(x.shape, np.float32)
+    lib.ck_dequantize_s8_f32__scalar.argtypes = [SIZE, SIZE, SIZE, P, P, P, P]
+    lib.ck_dequantize_s8_f32__scalar(3, 5, 4, ptr(x), ptr(scale), ptr(zp.astype(np.int32)), ptr(y))
+    record("DequantizeLinear s8 per-axis", y.view(np.int32), ref.view(np.int32))
+
+
+def check_integer_ops(lib, rng):
+    # MatMulInteger u8 x s8 with zero points.
+    a = rand_q(rng, (9, 37), np.uint8)
+    b = rand_q(rng, (37, 11), np.int8)
+    node = helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])
+    (ref,) = run_ort(node, {"a": a}, [("y", TensorProto.INT32)], [("b", b), ("az", np.array(131, np.uint8)),
+                                                                  ("bz", np.array(-3, np.int8))], 13)
+    g = GemmGeometry(9, 11, 37, 0, 0, 37, 11, 11)
+    azp, bzp, bs = np.array([131], np.int32), np.array([-3], np.int32), np.array([1.0], np.float32)
+    q = QGemmParams(1, 0, ptr(azp), 0, 1.0, QParamsAxis(ptr(bs), ptr(bzp), 0, 0), 1.0, 1.0, 0, ClampQ(-(2**31), 2**31 - 1))
+    y = np.zeros((9, 11), np.int32)
+    lib.ck_gemm_qs32__scalar(C.byref(g), C.byref(q), ptr(a), ptr(b), None, ptr(y))
+    record("MatMulInteger u8/s8", y, ref)
+    # ConvInteger u8 x s8 (dynamic quantization's Conv), with padding.
+    x = rand_q(rng, (1, 6, 9, 8), np.uint8)
+    wq = rand_q(rng, (4, 6, 3, 3), np.int8)
+    node = helper.make_node("ConvInteger", ["x", "w", "xz", "wz"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    (ref,) = run_ort(node, {"x": x}, [("y", TensorProto.INT32)], [("w", wq), ("xz", np.array(120, np.uint8)),
+                                                                  ("wz", np.array(0, np.int8))], 13)
+    g = ConvGeometry(1, 9, 8, 6, ref.shape[2], ref.shape[3], 4, 3, 3, 1, 1, 1, 1, 1, 1, 1)
+    ws, wz = np.array([1.0], np.float32), np.array([0], np.int32)
+    q = QConvParams(1, 0, 120, 1.0, QParamsAxis(ptr(ws), ptr(wz), 0, 0), 1.0, 0, ClampQ(-(2**31), 2**31 - 1))
+    y = np.zeros((1, ref.shape[2], ref.shape[3], 4), np.int32)
+    lib.ck_conv2d_qs32__scalar(C.byref(g), C.byref(q), ptr(nhwc(x)), ptr(np.ascontiguousarray(wq.transpose(0, 2, 3, 1))),
+                               None, ptr(y))
+    record("ConvInteger u8/s8 pad1", y.transpose(0, 3, 1, 2), ref)
+
+
+def check_float_kernels(lib, rng):
+    check_conv_f32(lib, rng, "Conv f32 3x3 pad1", 1, 5, 9, 7, 6, 3, 3, 1, 1, [1, 1, 1, 1], 1)
+    check_conv_f32(lib, rng, "Conv f32 s2 d2 g2 asym pads", 2, 6, 11, 10, 4, 3, 3, 2, 2, [2, 1, 0, 1], 2)
+    check_conv_f32(lib, rng, "Conv f32 depthwise 5x5", 1, 8, 10, 9, 8, 5, 5, 1, 1, [2, 2, 2, 2], 8)
+    check_conv_f32(lib, rng, "ConvTranspose f32 s2 pad1 outpad1", 1, 4, 5, 6, 3, 3, 3, 2, 1, [1, 1, 1, 1], 1, True, 1)
+    check_conv_f32(lib, rng, "ConvTranspose f32 g2 k2 s2", 2, 4, 3, 3, 6, 2, 2, 2, 1, [0, 0, 0, 0], 2, True, 0)
+    check_conv_f32(lib, rng, "ConvTranspose f32 d2", 1, 3, 4, 5, 2, 3, 3, 1, 2, [1, 0, 1, 0], 1, True, 0)
+    check_gemm_f32(lib, rng, "Gemm f32 C row", 7, 13, 33, False, True, 1.0, 1.0, (13,))
+    check_gemm_f32(lib, rng, "Gemm f32 tA alpha beta C full", 5, 9, 17, True, False, 0.5, -2.0, (5, 9))
+    check_gemm_f32(lib, rng, "Gemm f32 C column", 6, 4, 8, True, True, 1.0, 1.0, (6, 1))
+    for ceil in (0, 1):
+        check_pool_f32(lib, rng, f"MaxPool f32 3x3 s2 ceil{ceil}", "MaxPool", 1, 5, 10, 9, 3, 2, [1, 1, 1, 1], ceil)
+        for include in (0, 1):
+            check_pool_f32(lib, rng, f"AveragePool f32 3x3 s2 ceil{ceil} incl{include}", "AveragePool", 1, 5, 10, 9,
+                           3, 2, [1, 0, 1, 0], ceil, include)
+    check_pool_f32(lib, rng, "MaxPool f32 dilation 2", "MaxPool", 1, 3, 11, 11, 3, 1, [2, 2, 2, 2], 0, dil=2)
+
+    def unary(fn, *extra, argtypes=()):
+        getattr(lib, fn).argtypes = [SIZE, P, *argtypes, P]
+        return lambda x, y: getattr(lib, fn)(x.size, ptr(x), *extra, ptr(y))
+
+    check_unary_f32(lib, rng, "Relu", "Relu", unary("ck_relu_f32__scalar"))
+    check_unary_f32(lib, rng, "Clip -0.5..6", "Clip", unary("ck_clip_f32__scalar", -0.5, 6.0, argtypes=(F32, F32)),
+                    inputs=[("lo", np.float32(-0.5)), ("hi", np.float32(6.0))])
+    check_unary_f32(lib, rng, "LeakyRelu 0.1", "LeakyRelu", unary("ck_leaky_relu_f32__scalar", 0.1, argtypes=(F32,)),
+                    {"alpha": 0.1})
+    check_unary_f32(lib, rng, "Sigmoid", "Sigmoid", unary("ck_sigmoid_f32__scalar"))
+    check_unary_f32(lib, rng, "HardSigmoid", "HardSigmoid",
+                    unary("ck_hard_sigmoid_f32__scalar", 0.2, 0.5, argtypes=(F32, F32)), {"alpha": 0.2, "beta": 0.5})
+    check_unary_f32(lib, rng, "HardSwish", "HardSwish", unary("ck_hard_swish_f32__scalar"))
+
+
 def main():
     lib = C.CDLL(sys.argv[1])
     rng = np.random.default_rng(7)
@@ -345,6 +554,10 @@ def main():
             for nhwc in (False, True):
                 check_resize(lib, rng, f"Resize {mode} {coord} {np.dtype(dt).name} {'NHWC' if nhwc else 'NCHW'}",
                              dt, mode, coord, 1, 3, 5, 7, 9, 12, nhwc)
+
+    check_float_kernels(lib, rng)
+    check_misc(lib, rng)
+    check_integer_ops(lib, rng)
 
     width = max(len(r[0]) for r in RESULTS)
     print(f"onnxruntime {ort.__version__}")
