@@ -53,7 +53,7 @@ struct ConvKernelTests {
         seed % 2 == 0 ? -Float.infinity...Float.infinity : 0...0.5
     }
 
-    @Test(arguments: convVariants, ConvCase.conv)
+    @Test(arguments: convVariants, ConvCase.conv + RandomShapes.convolutions(count: 24, seed: 0xC0DE))
     func conv2d(variant: KernelVariant<ConvF32>, c: ConvCase) throws {
         var rng = SplitMix64(seed: c.seed)
         let x = rng.floats(c.inputCount), w = rng.floats(c.weightCount)

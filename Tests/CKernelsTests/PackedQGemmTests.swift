@@ -33,7 +33,15 @@ struct PackedQGemmTests {
             (1, 1, 1), (1, 8, 8), (2, 7, 3), (3, 9, 15), (4, 8, 16), (5, 16, 17), (7, 23, 9), (9, 1, 31),
             (4, 64, 64), (1, 33, 300), (17, 12, 7), (6, 40, 1000), (13, 8, 8), (8, 17, 24),
         ]
-        return mnk.enumerated().map { i, s in
+        // Plus seeded random sizes, so every run covers the same broad sample of remainders.
+        var rng = SplitMix64(seed: 0x6E44)
+        let random = (0..<16).map { _ in
+            (
+                Int.random(in: 1...20, using: &rng), Int.random(in: 1...40, using: &rng),
+                Int.random(in: 1...200, using: &rng)
+            )
+        }
+        return (mnk + random).enumerated().map { i, s in
             Shape(m: s.0, n: s.1, k: s.2, aZeroPoint: [0, -128, 127, 5, -17][i % 5], relu: i % 3 == 1)
         }
     }()

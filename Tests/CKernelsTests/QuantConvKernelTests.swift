@@ -146,7 +146,9 @@ struct QuantConvKernelTests {
         expectEqualElements(got, ref, "\(name) \(c.testDescription) \(q)")
     }
 
-    static let signedCases = cross(ConvCase.conv, QuantConfig.signed)
+    static let signedCases =
+        cross(ConvCase.conv, QuantConfig.signed)
+        + cross(RandomShapes.convolutions(count: 12, seed: 0x5EED), QuantConfig.signed)
     static let unsignedCases = cross(ConvCase.conv, QuantConfig.unsigned)
     static let allCases = cross(ConvCase.conv, QuantConfig.signed + QuantConfig.unsigned)
     static let dwSignedCases = cross(ConvCase.depthwise, QuantConfig.signed)

@@ -6,7 +6,7 @@ import Testing
 struct ValidationTests {
     static func message(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
 
-    @Test(arguments: ConvCase.conv)
+    @Test(arguments: ConvCase.conv + RandomShapes.convolutions(count: 24, seed: 0xC0DE))
     func validConvolutionsPass(c: ConvCase) {
         var g = c.geometry
         #expect(Self.message(ck_conv2d_check(&g, 1)) == nil)
