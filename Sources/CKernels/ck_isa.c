@@ -40,7 +40,7 @@ int ck_isa_available(ck_isa isa) {
         return (f & CK_CPU_AVX2) != 0;
     case CK_ISA_AVX512VNNI: {
         // The kernel uses the 256-bit (VL) form of vpdpbusd.
-        const uint32_t need = CK_CPU_AVX2 | CK_CPU_AVX512F | CK_CPU_AVX512BW | CK_CPU_AVX512VNNI;
+        const uint32_t need = CK_CPU_AVX2 | CK_CPU_AVX512F | CK_CPU_AVX512BW | CK_CPU_AVX512VL | CK_CPU_AVX512VNNI;
         return (f & need) == need;
     }
 #endif
