@@ -16,6 +16,9 @@ test_deps=(
     mosquitto-clients
     openssl         # certificates for the TLS tests
     python3-venv    # the ONNX Runtime conformance environment
+    gcc-aarch64-linux-gnu   # cross-compile CKernels' NEON paths on x86-64 (scripts/check-kernels-aarch64.sh)
+    libc6-dev-arm64-cross   # aarch64 libc headers for that cross build
+    qemu-user               # run the aarch64 kernel tester (qemu-aarch64)
 )
 
 wanted=("${build_deps[@]}")

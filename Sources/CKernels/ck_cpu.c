@@ -37,6 +37,7 @@ static uint32_t ck_detect(void) {
     if (__builtin_cpu_supports("avx512f")) features |= CK_CPU_AVX512F;
     if (__builtin_cpu_supports("avx512bw")) features |= CK_CPU_AVX512BW;
     if (__builtin_cpu_supports("avx512vnni")) features |= CK_CPU_AVX512VNNI;
+    if (__builtin_cpu_supports("avx512vl")) features |= CK_CPU_AVX512VL;
 #if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 11)
     if (__builtin_cpu_supports("avxvnni")) features |= CK_CPU_AVXVNNI;
 #endif

@@ -19,6 +19,7 @@ enum {
     CK_CPU_AVX512BW = 1u << 11,
     CK_CPU_AVX512VNNI = 1u << 12,
     CK_CPU_AVXVNNI = 1u << 13,
+    CK_CPU_AVX512VL = 1u << 14,    ///< 128/256-bit EVEX forms (the VNNI GEMM uses 256-bit vpdpbusd)
 };
 
 /// Features of this CPU that the OS also enables (computed once, thread-safe).
