@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "EdgeFlows",
             dependencies: ["CLua", "CEdgeBridge", .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Runtime/runtime.lua")],
             swiftSettings: swiftSettings
         ),
         .target(

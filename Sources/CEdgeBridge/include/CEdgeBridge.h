@@ -88,6 +88,12 @@ double edge_lua_pattern_cost(const char *pattern, size_t pattern_length, size_t 
 /// Returns a Lua status code; on failure the message is on top of the stack.
 int edge_lua_open_safe_libraries(lua_State *L);
 
+/// Registers the global __flow_where(level) -> source, line used by the flow runtime, protected.
+int edge_lua_open_flow_helpers(lua_State *L);
+/// Sets the _ENV of the function on top of the stack to the table in global `env_global`,
+/// protected; the function stays on the stack. On failure the message is on top of it.
+int edge_lua_set_env(lua_State *L, const char *env_global);
+
 /// Loads a text chunk (never bytecode) named `chunk_name` ("@file.lua" style), protected.
 int edge_lua_load_text(lua_State *L, const char *source, size_t length, const char *chunk_name);
 
