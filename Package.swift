@@ -66,6 +66,7 @@ let package = Package(
             name: "edgemlops",
             dependencies: [
                 "EdgeAgent",
+                "EdgeFlows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
