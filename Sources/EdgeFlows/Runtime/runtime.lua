@@ -814,7 +814,12 @@ local global_api = {
 T["function"] = {
     kind = "node",
     doc = "custom Lua: on_message(msg, ctx) returns one message per output",
-    params = { on_message = P(FUN, { required = true }), on_start = P(FUN), outputs = P(NUM, { default = 1, positive = true }) },
+    params = { on_message = P(FUN, { required = true }), on_start = P(FUN), outputs = P(NUM, { default = 1 }) },
+    check = function(p, fail)
+        if mtype(p.outputs) ~= "integer" or p.outputs < 0 then
+            fail("outputs must be a whole number of 0 or more, got " .. tostring(p.outputs))
+        end
+    end,
     ports = function(p)
         local ports = {}
         for i = 1, mfloor(p.outputs or 1) do ports[i] = tostring(i) end
@@ -1151,7 +1156,7 @@ local function build(def, flow_line)
         if n and not reached[n] then
             add("warning", n.line, id, id .. " (" .. n.type .. "): unreachable: no wire leads to it from a source")
         end
-        if n and n.impl.kind ~= "sink" and next(n.out) == nil and n.impl.kind ~= "source" then
+        if n and n.impl.kind ~= "sink" and #n.ports > 0 and next(n.out) == nil and n.impl.kind ~= "source" then
             add("warning", n.line, id, id .. " (" .. n.type .. "): its output is not wired")
         end
     end
