@@ -8,7 +8,7 @@ final class FlowHarness {
     private(set) var deadline: Double?
 
     init(_ source: String, path: String = "flows/test.lua", limits: LuaLimits = .flow, start: Double = 0) throws {
-        flow = try FlowInstance(source: source, path: path, limits: limits)
+        flow = try FlowInstance(source: source, path: path, limits: limits, keepMessages: true)
         now = start
         record(try flow.start(now: start))
     }

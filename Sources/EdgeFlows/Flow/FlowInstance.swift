@@ -18,12 +18,15 @@ public final class FlowInstance {
     ///   - path: the file name used in messages (`flows/line1.lua`).
     ///   - limits: memory cap and per-call budgets of this flow's state.
     ///   - global: context shared with other flows; a private one when nil.
+    ///   - keepMessages: also copy the message that reached each sink into ``FlowOutput/message``
+    ///     (costs a copy per output; the sink fields carry what connectors need).
     /// - Throws: ``FlowError`` `.syntax` or `.invalid` with file, line and every diagnostic.
     public init(
         source: String,
         path: String,
         limits: LuaLimits = .flow,
-        global: FlowGlobalContext? = nil
+        global: FlowGlobalContext? = nil,
+        keepMessages: Bool = false
     ) throws(FlowError) {
         self.path = path
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
@@ -50,7 +53,7 @@ public final class FlowInstance {
                 chunkName: path,
                 environment: "__flow_env",
                 handler: "__flow_build",
-                arguments: [.string(defaultName)]
+                arguments: [.string(defaultName), .boolean(keepMessages)]
             )
         } catch {
             throw FlowError(error, file: path)

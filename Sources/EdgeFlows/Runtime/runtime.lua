@@ -99,7 +99,9 @@ local function emit(node, kind, fields, msg)
     if #outbox >= MAX_OUTPUTS then
         error("flow produced more than " .. MAX_OUTPUTS .. " outputs for one input (huge output)", 0)
     end
-    outbox[#outbox + 1] = { kind = kind, node = node and node.id or "", time = F.now, fields = fields, msg = msg }
+    outbox[#outbox + 1] = {
+        kind = kind, node = node and node.id or "", time = F.now, fields = fields, msg = F.keep_messages and msg or nil,
+    }
 end
 
 local function enqueue(node, msg)
@@ -723,21 +725,34 @@ T.window = {
             value = number_of(getp(msg, p.property))
             if value == nil then error("window: " .. p.property .. " is not a number", 0) end
         end
-        items[#items + 1] = { t = F.now, v = value }
-        if p.mode == "count" then
-            while #items > p.size do tremove(items, 1) end
-        else
-            while #items > 0 and items[1].t <= F.now - p.size do tremove(items, 1) end
+        -- items[head..tail] is the window; sum is kept running so mean/rate/ratio cost O(1).
+        state.head = state.head or 1
+        state.sum = (state.sum or 0) + value
+        local tail = (state.tail or 0) + 1
+        state.tail = tail
+        items[tail] = { t = F.now, v = value }
+        local function drop()
+            state.sum = state.sum - items[state.head].v
+            items[state.head] = nil
+            state.head = state.head + 1
         end
-        local full = p.mode == "count" and #items >= p.size or (p.mode == "time" and state.first ~= nil and F.now - state.first >= p.size)
+        if p.mode == "count" then
+            while tail - state.head + 1 > p.size do drop() end
+        else
+            while state.head <= tail and items[state.head].t <= F.now - p.size do drop() end
+        end
+        local full = p.mode == "count" and tail - state.head + 1 >= p.size
+            or (p.mode == "time" and state.first ~= nil and F.now - state.first >= p.size)
         state.first = state.first or F.now
         if (p.emit == "full" or p.emit == "tumbling") and not full then return end
-        local n, sum, lo, hi = #items, 0, mhuge, -mhuge
-        for i = 1, n do
-            local v = items[i].v
-            sum = sum + v
-            if v < lo then lo = v end
-            if v > hi then hi = v end
+        local first, n, sum = state.head, tail - state.head + 1, state.sum
+        local lo, hi = mhuge, -mhuge
+        if p.op == "min" or p.op == "max" then
+            for i = first, tail do
+                local v = items[i].v
+                if v < lo then lo = v end
+                if v > hi then hi = v end
+            end
         end
         local result
         if p.op == "count" then result = n
@@ -746,13 +761,13 @@ T.window = {
         elseif p.op == "min" then result = lo
         elseif p.op == "max" then result = hi
         else
-            local span = p.mode == "time" and p.size or (items[n].t - items[1].t)
+            local span = p.mode == "time" and p.size or (items[tail].t - items[first].t)
             result = span > 0 and n / span or 0
         end
         msg.payload = result
         msg.window = { n = n, op = p.op, mode = p.mode, size = p.size }
         if p.emit == "tumbling" then
-            state.items, state.first = {}, nil
+            state.items, state.first, state.head, state.tail, state.sum = {}, nil, 1, 0, 0
         end
         send(node, msg)
     end,
@@ -1247,8 +1262,9 @@ __flow_env = env
 
 -- MARK: - Host API (called from Swift)
 
-function __flow_build(def, name)
+function __flow_build(def, name, keep_messages)
     F.name = name
+    F.keep_messages = keep_messages
     local line = nil
     if type(def) == "table" then
         line = def.__line
