@@ -160,3 +160,39 @@ struct FlowEngineTests {
         #expect(try String(contentsOfFile: dir + "/ctx.context.json", encoding: .utf8) == "{\"count\":3}")
     }
 }
+
+@Suite("Flow engine: global context")
+struct FlowGlobalContextTests {
+    @Test("flows share global context by value, and it is persisted")
+    func shared() async throws {
+        let writer = """
+            return { name = "writer", nodes = { src = verdict {},
+              fn = func { outputs = 0, on_message = function(msg, ctx) ctx.global.set("last", { label = msg.payload }) end } },
+              wires = { "src -> fn" } }
+            """
+        let reader = """
+            return { name = "reader", nodes = { src = command {},
+              fn = func(function(msg, ctx) msg.payload = ctx.global.get("last") return msg end), out = debug {} },
+              wires = { "src -> fn -> out" } }
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flows-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try writer.write(toFile: dir + "/w.lua", atomically: true, encoding: .utf8)
+        try reader.write(toFile: dir + "/r.lua", atomically: true, encoding: .utf8)
+        let sink = RecordingFlowSink()
+        let engine = FlowEngine(
+            directory: dir, sink: sink, clock: ManualFlowClock(), policy: FlowPolicy(contextDirectory: dir),
+            logger: Logger(label: "test"))
+        await engine.loadAll()
+        engine.deliver(.verdict(label: "ng", score: 1))
+        var seen = false
+        for _ in 0..<500 where !seen {
+            if engine.global.get("last") != .nil { seen = true } else { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        engine.deliver(.command("read"))
+        for _ in 0..<500 where sink.outputs(.debug).isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(sink.outputs(.debug).first?.fields["value"] == .record(["label": "ng"]))
+        await engine.stopAll()
+        #expect(try String(contentsOfFile: dir + "/global-context.json", encoding: .utf8) == "{\"last\":{\"label\":\"ng\"}}")
+    }
+}

@@ -21,6 +21,8 @@ public final class FlowEngine: Sendable {
     let logger: Logger
     public let global: FlowGlobalContext
     private let workers = Mutex<[String: FlowWorker]>([:])
+    /// The global context as last written, so an unchanged context is not rewritten.
+    let savedGlobal = Mutex<String?>(nil)
 
     public init(
         directory: String,
@@ -41,6 +43,7 @@ public final class FlowEngine: Sendable {
     /// Loads every `*.lua` file of the directory; returns the files that failed (they are reported too).
     @discardableResult
     public func loadAll() async -> [FlowError] {
+        restoreGlobalContext()
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var failures: [FlowError] = []
         for file in files.sorted() where file.hasSuffix(".lua") {
@@ -108,6 +111,7 @@ public final class FlowEngine: Sendable {
         for worker in workers.withLock({ state in defer { state.removeAll() }; return Array(state.values) }) {
             await worker.stop()
         }
+        flushGlobalContext()
     }
 
     /// Watches the directory with inotify and loads, reloads or unloads flows until cancelled.
