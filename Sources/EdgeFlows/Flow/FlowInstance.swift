@@ -42,7 +42,9 @@ public final class FlowInstance {
                     return []
                 }
             }
-            try lua.execute(FlowRuntimeSource.text, chunkName: "=flow-runtime")
+            for chunk in FlowRuntimeSource.chunks {
+                try lua.execute(chunk.text, chunkName: "=flow-runtime/" + chunk.name)
+            }
         } catch {
             throw FlowError(code: .runtime, message: "cannot start the flow runtime: \(error.message)", file: path)
         }
