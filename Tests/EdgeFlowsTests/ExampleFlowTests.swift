@@ -31,7 +31,9 @@ struct ExampleFlowTests {
     func example(file: String) throws {
         let base = Self.directory + "/" + file.dropLast(4)
         let path = "flows/" + file
-        #expect(FlowInstance.check(source: try String(contentsOfFile: base + ".lua", encoding: .utf8), path: path).isEmpty)
+        #expect(
+            FlowInstance.check(source: try String(contentsOfFile: base + ".lua", encoding: .utf8), path: path).isEmpty
+        )
         let flow = try FlowInstance(source: try String(contentsOfFile: base + ".lua", encoding: .utf8), path: path)
         let report = try FlowTestRunner(flow: flow).run(
             messages: try String(contentsOfFile: base + ".test.jsonl", encoding: .utf8),
@@ -54,7 +56,11 @@ struct FlowTestRunnerTests {
     func run(_ messages: String, expect: String? = nil) throws -> FlowTestRunner.Report {
         let instance = try FlowInstance(source: Self.flow, path: "flows/r.lua")
         return try FlowTestRunner(flow: instance).run(
-            messages: messages, messagesFile: "in.jsonl", expectations: expect, expectationsFile: "out.jsonl")
+            messages: messages,
+            messagesFile: "in.jsonl",
+            expectations: expect,
+            expectationsFile: "out.jsonl"
+        )
     }
 
     @Test("virtual time from `t` drives timers; commands and ticks are understood")
@@ -87,7 +93,9 @@ struct FlowTestRunnerTests {
 
     @Test(
         "bad input lines name the file and line",
-        arguments: ["{\"verdict\": {\"label\": \"x\"}}", "{\"t\": 1, \"verdict\": {\"score\": 1}}", "{\"t\": 1,,}", "[1]"]
+        arguments: [
+            "{\"verdict\": {\"label\": \"x\"}}", "{\"t\": 1, \"verdict\": {\"score\": 1}}", "{\"t\": 1,,}", "[1]",
+        ]
     )
     func badInput(line: String) throws {
         let error = try #require(throws: FlowError.self) { try run("{\"t\": 0}\n" + line) }

@@ -22,7 +22,10 @@ struct FlowCheckTests {
             ("nodes = { a = verdict {}, b = teleport {} }", "global 'teleport'"),
             ("nodes = { a = verdict {}, b = threshold { above = 1 } }", "missing required parameter 'below'"),
             ("nodes = { a = verdict {}, b = threshold { above = 1, below = 0, abvoe = 2 } }", "did you mean 'above'"),
-            ("nodes = { a = verdict {}, b = delay { time = \"5s\" } }", "parameter 'time' must be a number, got string"),
+            (
+                "nodes = { a = verdict {}, b = delay { time = \"5s\" } }",
+                "parameter 'time' must be a number, got string"
+            ),
             ("nodes = { a = verdict {}, b = window { size = 3, op = \"median\" } }", "must be one of"),
             ("nodes = { a = verdict {}, b = delay { time = -1 } }", "must be positive"),
             ("nodes = { a = verdict {}, b = { type = \"delay\" } }", "is not a node"),

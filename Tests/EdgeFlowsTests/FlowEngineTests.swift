@@ -41,7 +41,13 @@ struct FlowEngineTests {
     }
 
     func engine(_ dir: String, sink: RecordingFlowSink, policy: FlowPolicy = FlowPolicy()) -> FlowEngine {
-        FlowEngine(directory: dir, sink: sink, clock: ManualFlowClock(now: 1000), policy: policy, logger: Logger(label: "test"))
+        FlowEngine(
+            directory: dir,
+            sink: sink,
+            clock: ManualFlowClock(now: 1000),
+            policy: policy,
+            logger: Logger(label: "test")
+        )
     }
 
     @Test(
@@ -78,7 +84,10 @@ struct FlowEngineTests {
         try await engine.load(dir + "/a.lua")
 
         try "return {\n  nodes = { src = verdict {}, out = debug {},\n  wires = {}\n".write(
-            toFile: dir + "/a.lua", atomically: true, encoding: .utf8)
+            toFile: dir + "/a.lua",
+            atomically: true,
+            encoding: .utf8
+        )
         let error = await #expect(throws: FlowError.self) { try await engine.load(dir + "/a.lua") }
         #expect(error?.code == .syntax)
         let event = try #require(sink.outputs(.event).first)
@@ -89,7 +98,10 @@ struct FlowEngineTests {
         engine.deliver(.verdict(label: "still", score: 1))
         #expect(await eventually { sink.outputs(.debug).count == 1 })
 
-        let changed = Self.counting.replacingOccurrences(of: "out = debug {}", with: "out = debug { property = \"verdict.score\" }")
+        let changed = Self.counting.replacingOccurrences(
+            of: "out = debug {}",
+            with: "out = debug { property = \"verdict.score\" }"
+        )
         try changed.write(toFile: dir + "/a.lua", atomically: true, encoding: .utf8)
         try await engine.load(dir + "/a.lua")
         engine.deliver(.verdict(label: "new", score: 0.5))
@@ -125,10 +137,12 @@ struct FlowEngineTests {
         let clock = ManualFlowClock(now: 1000)
         let engine = FlowEngine(directory: dir, sink: sink, clock: clock, logger: Logger(label: "test"))
         await engine.loadAll()
-        #expect(await eventually {
-            clock.advance(to: clock.now() + 5)
-            return sink.outputs(.debug).count >= 2
-        })
+        #expect(
+            await eventually {
+                clock.advance(to: clock.now() + 5)
+                return sink.outputs(.debug).count >= 2
+            }
+        )
         #expect(sink.outputs(.debug).first?.time == 1005)
         await engine.stopAll()
     }
@@ -181,8 +195,12 @@ struct FlowGlobalContextTests {
         try reader.write(toFile: dir + "/r.lua", atomically: true, encoding: .utf8)
         let sink = RecordingFlowSink()
         let engine = FlowEngine(
-            directory: dir, sink: sink, clock: ManualFlowClock(), policy: FlowPolicy(contextDirectory: dir),
-            logger: Logger(label: "test"))
+            directory: dir,
+            sink: sink,
+            clock: ManualFlowClock(),
+            policy: FlowPolicy(contextDirectory: dir),
+            logger: Logger(label: "test")
+        )
         await engine.loadAll()
         engine.deliver(.verdict(label: "ng", score: 1))
         var seen = false
@@ -193,6 +211,8 @@ struct FlowGlobalContextTests {
         for _ in 0..<500 where sink.outputs(.debug).isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         #expect(sink.outputs(.debug).first?.fields["value"] == .record(["label": "ng"]))
         await engine.stopAll()
-        #expect(try String(contentsOfFile: dir + "/global-context.json", encoding: .utf8) == "{\"last\":{\"label\":\"ng\"}}")
+        #expect(
+            try String(contentsOfFile: dir + "/global-context.json", encoding: .utf8) == "{\"last\":{\"label\":\"ng\"}}"
+        )
     }
 }

@@ -193,7 +193,9 @@ struct FlowNodeTests {
 
     @Test("window defect_ratio counts bad labels; tumbling emits once per full window")
     func windowDefects() throws {
-        let h = try FlowHarness(Self.flow("window { size = 4, op = \"defect_ratio\", bad = { \"ng\" }, emit = \"tumbling\" }"))
+        let h = try FlowHarness(
+            Self.flow("window { size = 4, op = \"defect_ratio\", bad = { \"ng\" }, emit = \"tumbling\" }")
+        )
         for label in ["ok", "ng", "ok", "ng", "ng", "ng", "ng", "ok"] { try h.verdict(label) }
         #expect(payloads(h) == [0.5, 0.75])
     }
@@ -349,11 +351,16 @@ struct FlowNodeTests {
         try h.verdict("ng", score: 0.5)
         #expect(h.outputs.filter { $0.kind == .alarm }.count == 1, "a repeated raise is sent once")
         let byKind = Dictionary(grouping: h.outputs, by: \.kind).mapValues { $0[0].fields }
-        #expect(byKind[.measurement] == .record(["series": "quality", "values": .record(["score": 0.25]), "unit": "ratio"]))
+        #expect(
+            byKind[.measurement] == .record(["series": "quality", "values": .record(["score": 0.25]), "unit": "ratio"])
+        )
         #expect(byKind[.event] == .record(["type": "seen", "text": "saw ng at 0.25"]))
         #expect(byKind[.alarm] == .record(["type": "bad", "action": "raise", "severity": "minor", "text": "bad ng"]))
         #expect(byKind[.twin] == .record(["fragment": "last_label", "value": "ng"]))
-        #expect(byKind[.sample] == .record(["reason": "low_confidence", "frame": 7, "label": "ng", "score": 0.25, "model": "m"]))
+        #expect(
+            byKind[.sample]
+                == .record(["reason": "low_confidence", "frame": 7, "label": "ng", "score": 0.25, "model": "m"])
+        )
         #expect(byKind[.capture] == .record(["reason": "again"]))
         #expect(byKind[.signal] == .record(["name": "line_stop", "value": "ng"]))
         #expect(byKind[.log] == .record(["level": "info", "text": "label ng"]))

@@ -20,7 +20,9 @@ final class FlowHarness {
 
     func verdict(_ label: String, score: Double = 0.9, at time: Double? = nil, topic: String? = nil) throws {
         if let time { now = time }
-        record(try flow.input(.verdict(label: label, score: score, model: "m", frame: ["id": 7], topic: topic), now: now))
+        record(
+            try flow.input(.verdict(label: label, score: score, model: "m", frame: ["id": 7], topic: topic), now: now)
+        )
     }
 
     func send(_ input: FlowInput, at time: Double? = nil) throws {

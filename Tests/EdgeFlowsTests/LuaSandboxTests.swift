@@ -1,7 +1,7 @@
+import CEdgeBridge
 import Testing
 
 @testable import EdgeFlows
-import CEdgeBridge
 
 @Suite("Lua sandbox: hostile code is stopped with a clear error")
 struct LuaSandboxTests {

@@ -2,9 +2,9 @@ import Logging
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension FlowEngine {
@@ -33,7 +33,9 @@ extension FlowEngine {
     public func flushGlobalContext() {
         guard let file = globalContextFile else { return }
         let snapshot = global.snapshot
-        let text = FlowJSON.encode(.table(Dictionary(uniqueKeysWithValues: snapshot.map { (.string($0.key), $0.value) })))
+        let text = FlowJSON.encode(
+            .table(Dictionary(uniqueKeysWithValues: snapshot.map { (.string($0.key), $0.value) }))
+        )
         guard savedGlobal.withLock({ $0 != text }) else { return }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)

@@ -2,9 +2,9 @@ import Logging
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Runs every flow of a directory, each in its own Lua state on its own serial executor.
@@ -108,7 +108,9 @@ public final class FlowEngine: Sendable {
 
     /// Stops every flow (writing context one last time).
     public func stopAll() async {
-        for worker in workers.withLock({ state in defer { state.removeAll() }; return Array(state.values) }) {
+        for worker in workers.withLock({ state in
+            defer { state.removeAll() }; return Array(state.values)
+        }) {
             await worker.stop()
         }
         flushGlobalContext()
@@ -129,7 +131,10 @@ public final class FlowEngine: Sendable {
 
     /// Logs a load error and sends it as an event, so an integrator sees it without shell access.
     private func report(_ error: FlowError, path: String) {
-        logger.error("flow not loaded; the running version (if any) is kept", metadata: ["file": "\(path)", "error": "\(error)"])
+        logger.error(
+            "flow not loaded; the running version (if any) is kept",
+            metadata: ["file": "\(path)", "error": "\(error)"]
+        )
         sink.deliver(
             FlowOutput(
                 kind: .event,

@@ -46,7 +46,10 @@ actor FlowWorker {
         self.name = instance.name
         self.instance = instance
         self.lastFlush = clock.now()
-        (jobs, continuation) = AsyncStream.makeStream(of: Job.self, bufferingPolicy: .bufferingNewest(policy.queueLimit))
+        (jobs, continuation) = AsyncStream.makeStream(
+            of: Job.self,
+            bufferingPolicy: .bufferingNewest(policy.queueLimit)
+        )
     }
 
     /// Restores context, starts the flow and begins processing queued jobs.

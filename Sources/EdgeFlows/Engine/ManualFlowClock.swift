@@ -2,7 +2,9 @@ import Synchronization
 
 /// A clock that moves only when told to, for engine tests.
 public final class ManualFlowClock: FlowClock {
-    private let state = Mutex<(now: Double, waiters: [(deadline: Double, continuation: CheckedContinuation<Void, Never>)])>(
+    private let state = Mutex<
+        (now: Double, waiters: [(deadline: Double, continuation: CheckedContinuation<Void, Never>)])
+    >(
         (0, [])
     )
 

@@ -34,7 +34,9 @@ public struct FlowInput: Sendable, Hashable {
     ) -> FlowInput {
         var verdict: [LuaValue: LuaValue] = ["label": .string(label), "score": .number(score)]
         if !scores.isEmpty {
-            verdict["scores"] = .table(Dictionary(uniqueKeysWithValues: scores.map { (.string($0.key), .number($0.value)) }))
+            verdict["scores"] = .table(
+                Dictionary(uniqueKeysWithValues: scores.map { (.string($0.key), .number($0.value)) })
+            )
         }
         if let model { verdict["model"] = .string(model) }
         if let latencyMs { verdict["latency_ms"] = .number(latencyMs) }

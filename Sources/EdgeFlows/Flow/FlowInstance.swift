@@ -72,7 +72,8 @@ public final class FlowInstance {
             )
         }
         self.diagnostics = diagnostics
-        self.name = (try? lua.execute("return __flow_name()", chunkName: "=flow-name").first?.stringValue)
+        self.name =
+            (try? lua.execute("return __flow_name()", chunkName: "=flow-name").first?.stringValue)
             .flatMap { $0 } ?? defaultName
     }
 
@@ -83,7 +84,13 @@ public final class FlowInstance {
         } catch {
             if !error.diagnostics.isEmpty { return error.diagnostics }
             return [
-                FlowDiagnostic(severity: .error, file: error.file ?? path, line: error.line, node: error.node, message: error.message)
+                FlowDiagnostic(
+                    severity: .error,
+                    file: error.file ?? path,
+                    line: error.line,
+                    node: error.node,
+                    message: error.message
+                )
             ]
         }
     }

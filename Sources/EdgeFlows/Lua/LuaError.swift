@@ -3,7 +3,9 @@
 /// Equality compares the code only, so tests can match on the kind of failure.
 public struct LuaError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Sendable { case syntax, runtime, memory, handler, conversion, state, instructionLimit, timeLimit }
+        private enum Base: String, Sendable {
+            case syntax, runtime, memory, handler, conversion, state, instructionLimit, timeLimit
+        }
         private let base: Base
         private init(_ base: Base) { self.base = base }
 

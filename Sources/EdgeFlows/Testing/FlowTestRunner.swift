@@ -39,7 +39,12 @@ public struct FlowTestRunner {
         var started = false
         for (line, record) in inputs {
             guard let time = record["t"]?.numberValue else {
-                throw FlowError(code: .json, message: "missing numeric field \"t\" (seconds)", file: messagesFile, line: line)
+                throw FlowError(
+                    code: .json,
+                    message: "missing numeric field \"t\" (seconds)",
+                    file: messagesFile,
+                    line: line
+                )
             }
             if !started {
                 started = true
@@ -57,7 +62,11 @@ public struct FlowTestRunner {
             for (index, (line, want)) in expected.enumerated() {
                 guard index < outputs.count else {
                     mismatches.append(
-                        Mismatch(file: expectationsFile, line: line, message: "missing output, expected \(FlowJSON.encode(want))")
+                        Mismatch(
+                            file: expectationsFile,
+                            line: line,
+                            message: "missing output, expected \(FlowJSON.encode(want))"
+                        )
                     )
                     continue
                 }

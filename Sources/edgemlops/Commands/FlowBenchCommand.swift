@@ -1,11 +1,10 @@
 import ArgumentParser
 import EdgeFlows
+import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-
-import Foundation
 
 /// `edgemlops flow bench FILE`: messages per second and per-message latency of one flow,
 /// measured around FlowInstance.input (Swift → Lua → outputs back in Swift) on one thread.

@@ -2,9 +2,9 @@ import ArgumentParser
 import EdgeFlows
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `edgemlops flow check FILE...`: report syntax errors, unknown nodes and parameters,

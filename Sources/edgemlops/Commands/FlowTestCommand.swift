@@ -2,9 +2,9 @@ import ArgumentParser
 import EdgeFlows
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `edgemlops flow test FILE --messages IN.jsonl [--expect OUT.jsonl]`: run a flow offline in
