@@ -107,3 +107,24 @@ struct FlowHostileTests {
         #expect(messages.contains { $0.contains("global '__flow_input'") })
     }
 }
+
+@Suite("Global context from flows")
+struct FlowGlobalFromLuaTests {
+    @Test("functions cannot be stored in global context; plain data round-trips")
+    func refusesFunctions() throws {
+        let global = FlowGlobalContext()
+        let source = """
+            return { nodes = { src = verdict {},
+              fn = func(function(msg, ctx)
+                ctx.global.set("data", { n = 1, list = { "a" } })
+                ctx.global.set("fn", { f = function() end })
+              end), out = debug {} },
+              wires = { "src -> fn -> out" } }
+            """
+        let flow = try FlowInstance(source: source, path: "flows/g.lua", global: global)
+        let step = try flow.input(.verdict(label: "x", score: 1), now: 0)
+        #expect(global.get("data") == .record(["n": 1, "list": .array(["a"])]))
+        #expect(global.get("fn") == .nil)
+        #expect(step.errors.first?.fields["message"]?.stringValue?.contains("cannot hold a function value") == true)
+    }
+}

@@ -36,14 +36,15 @@ final class FlowDirectoryWatcher: Sendable {
         #endif
     }
 
-    func close() {
+    private static func closeDescriptor(_ descriptor: Int32) {
         #if os(Linux)
             Glibc.close(descriptor)
         #endif
     }
 
     /// Changes until the consuming task is cancelled. Reading runs on its own thread, so the
-    /// blocking poll never occupies a thread of the cooperative pool.
+    /// blocking poll never occupies a thread of the cooperative pool. Call it once: the
+    /// stream's thread owns the descriptor and closes it when the stream ends.
     func changes() -> AsyncStream<Change> {
         let (stream, continuation) = AsyncStream.makeStream(of: Change.self)
         let descriptor = self.descriptor
@@ -51,6 +52,8 @@ final class FlowDirectoryWatcher: Sendable {
         continuation.onTermination = { _ in stop.set() }
         let thread = Thread {
             Self.readLoop(descriptor: descriptor, stop: stop) { continuation.yield($0) }
+            // Closed by the thread that polls it, so the number cannot be reused under a running poll.
+            Self.closeDescriptor(descriptor)
             continuation.finish()
         }
         thread.start()

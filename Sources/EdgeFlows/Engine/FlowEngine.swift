@@ -119,7 +119,6 @@ public final class FlowEngine: Sendable {
     /// Watches the directory with inotify and loads, reloads or unloads flows until cancelled.
     public func watch() async throws(FlowError) {
         let watcher = try FlowDirectoryWatcher(directory: directory)
-        defer { watcher.close() }
         for await change in watcher.changes() {
             let path = directory + "/" + change.file
             switch change.kind {

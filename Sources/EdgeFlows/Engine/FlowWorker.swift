@@ -132,6 +132,12 @@ actor FlowWorker {
                 case .tick: try instance.tick(now: now)
                 }
             for output in step.outputs { sink.deliver(output) }
+            for error in step.errors {
+                logger.warning(
+                    "flow node failed",
+                    metadata: ["flow": "\(name)", "node": "\(error.node)", "error": "\(error.fields["message"] ?? .nil)"]
+                )
+            }
             if let firstError = step.errors.first {
                 failed(firstError.fields["message"]?.stringValue ?? "node error")
             } else {

@@ -38,7 +38,12 @@ public final class FlowInstance {
             if let global {
                 try lua.register("__flow_global_get") { args in [global.get(try args.string(1))] }
                 try lua.register("__flow_global_set") { args in
-                    global.set(try args.string(1), try args.value(2))
+                    let value = try args.value(2)
+                    // Refuse at set time: a function stored here could never be read back into Lua.
+                    if let kind = Self.opaqueKind(in: value) {
+                        throw LuaError(code: .conversion, message: "global context cannot hold a \(kind) value")
+                    }
+                    global.set(try args.string(1), value)
                     return []
                 }
             }
@@ -155,6 +160,19 @@ public final class FlowInstance {
             )
         }
         return step
+    }
+
+    /// The type name of the first function, userdata or thread inside `value`, if any.
+    static func opaqueKind(in value: LuaValue) -> String? {
+        switch value {
+        case .opaque(let name): return name
+        case .table(let entries):
+            for (key, element) in entries {
+                if let kind = opaqueKind(in: key) ?? opaqueKind(in: element) { return kind }
+            }
+            return nil
+        default: return nil
+        }
     }
 
     static func diagnostics(from value: LuaValue, file: String) -> [FlowDiagnostic] {
