@@ -19,7 +19,8 @@ struct FlowCheckTests {
     @Test(
         "invalid flows are reported with the node's line",
         arguments: [
-            ("nodes = { a = verdict {}, b = teleport {} }", "global 'teleport'"),
+            ("nodes = { a = verdict {}, b = teleport {} }", "unknown name 'teleport'"),
+            ("nodes = { a = verdict {}, b = theshold { above = 1, below = 0 } }", "did you mean 'threshold'"),
             ("nodes = { a = verdict {}, b = threshold { above = 1 } }", "missing required parameter 'below'"),
             ("nodes = { a = verdict {}, b = threshold { above = 1, below = 0, abvoe = 2 } }", "did you mean 'above'"),
             (

@@ -78,6 +78,12 @@ extension FlowError {
             case .memory, .instructionLimit, .timeLimit: .limit
             default: .runtime
             }
-        self.init(code: code, message: error.message, file: error.source ?? file, line: error.line)
+        // When the message names a position in the flow file, that is the line an integrator needs,
+        // even if the innermost frame was runtime code (a constructor or a guard) reporting it.
+        if let line = LuaState.line(in: error.message, chunkName: file) {
+            self.init(code: code, message: error.message, file: file, line: line)
+        } else {
+            self.init(code: code, message: error.message, file: error.source ?? file, line: error.line)
+        }
     }
 }

@@ -28,14 +28,32 @@ local function types_match(value, spec)
     return false
 end
 
+-- Levenshtein distance, for "did you mean" on short names.
+local function distance(a, b)
+    local previous = {}
+    for j = 0, #b do previous[j] = j end
+    for i = 1, #a do
+        local current = { [0] = i }
+        for j = 1, #b do
+            local cost = ssub(a, i, i) == ssub(b, j, j) and 0 or 1
+            current[j] = mmin(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        end
+        previous = current
+    end
+    return previous[#b]
+end
+
+-- The candidate nearest to `name`, if it is near enough to be a plausible typo.
 local function closest(name, candidates)
-    local best, best_score
+    local best, best_distance
     for candidate in pairs(candidates) do
-        local score = 0
-        local shorter = mmin(#name, #candidate)
-        for i = 1, shorter do if ssub(name, i, i) == ssub(candidate, i, i) then score = score + 1 end end
-        score = score - mabs(#name - #candidate)
-        if score > 0 and (best_score == nil or score > best_score) then best, best_score = candidate, score end
+        if type(candidate) == "string" then
+            local d = distance(name, candidate)
+            if d <= mmax(2, #name // 3) and (best_distance == nil or d < best_distance
+                or (d == best_distance and candidate < best)) then
+                best, best_distance = candidate, d
+            end
+        end
     end
     return best
 end
@@ -288,6 +306,18 @@ env.flow = function(def)
     def.__line = line
     return def
 end
+
+-- Reading a name that does not exist is almost always a typo (`theshold { }`) or a library
+-- that is not available (`os.time()`): say so instead of "attempt to call a nil value".
+local env_names = {}
+for name in pairs(env) do env_names[name] = true end
+setmetatable(env, {
+    __index = function(_, name)
+        local guess = type(name) == "string" and closest(name, env_names) or nil
+        error("unknown name '" .. tostring(name) .. "': not a node type or an available library"
+            .. (guess and (" (did you mean '" .. guess .. "'?)") or ""), 2)
+    end,
+})
 
 __flow_env = env
 
