@@ -163,4 +163,28 @@ struct LuaSandboxTests {
         try a.execute("string.upper = function() return 'pwned' end; shared = 1", chunkName: "a.lua")
         #expect(try b.execute("return ('x'):upper(), shared", chunkName: "b.lua") == ["X", .nil])
     }
+
+    @Test("the allocator gives freed memory back: many short-lived 1 MiB strings fit in a 4 MiB cap")
+    func allocatorAccounting() throws {
+        let lua = try LuaState(limits: Self.limits)
+        // 64 MiB allocated in total: only possible under a 4 MiB cap if frees are subtracted.
+        let result = try lua.execute(
+            "local n = 0 for i = 1, 64 do local s = string.rep('x', 1 << 20) n = n + #s end return n",
+            chunkName: "churn.lua"
+        )
+        #expect(result == [.integer(64 << 20)])
+        #expect(lua.memoryInUse <= 4 << 20)
+    }
+
+    @Test("a budget exceeded inside a Swift callback still stops the outer call")
+    func budgetAcrossSwift() throws {
+        let lua = try LuaState(limits: Self.limits)
+        try lua.execute("function spin() while true do end end", chunkName: "spin.lua")
+        try lua.register("callback") { _ in try lua.call("spin") }
+        let error = try #require(throws: LuaError.self) {
+            try lua.execute("local ok = pcall(callback)\nreturn 'swallowed'", chunkName: "outer.lua")
+        }
+        #expect(error.code == .instructionLimit)
+        #expect(lua.instructionsUsed > 2_000_000)
+    }
 }
