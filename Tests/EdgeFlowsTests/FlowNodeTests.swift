@@ -253,6 +253,22 @@ struct FlowNodeTests {
         #expect(try h.flow.exportContext()["total"] == 3)
     }
 
+    @Test("a function node's later outputs are reached past nil returns", arguments: [2, 3, 5])
+    func functionHoles(outputs: Int) throws {
+        let nils = Array(repeating: "nil", count: outputs - 1).joined(separator: ", ")
+        let h = try FlowHarness(
+            """
+            return {
+              nodes = { src = verdict {}, fn = func { outputs = \(outputs), on_message = function(msg)
+                return \(nils), msg end }, out = debug {} },
+              wires = { "src -> fn.\(outputs) -> out" },
+            }
+            """
+        )
+        try h.verdict("last")
+        #expect(payloads(h) == ["last"])
+    }
+
     @Test("a Lua error in a function node goes to catch with file and line")
     func catchRuntimeError() throws {
         let h = try FlowHarness(

@@ -15,6 +15,7 @@ local mabs, mfloor, msqrt, mhuge, mmin, mmax = math.abs, math.floor, math.sqrt, 
 local mtype = math.type
 
 local global_get, global_set = R.global_get, R.global_set
+local tpack = table.pack
 
 local global_api = {
     get = function(key)
@@ -71,8 +72,9 @@ T["function"] = {
     input = function(node, msg)
         local ctx = node.ctx
         ctx.done = function(err) if err ~= nil then report_error(node, msg, err) end end
-        local results = { node.params.on_message(msg, ctx) }
-        for i = 1, mmax(#results, 0) do
+        -- table.pack keeps the count: `return nil, msg` has a hole that `#` may not see past.
+        local results = tpack(node.params.on_message(msg, ctx))
+        for i = 1, results.n do
             if results[i] ~= nil then send(node, results[i], i) end
         end
     end,
