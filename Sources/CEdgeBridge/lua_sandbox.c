@@ -219,6 +219,22 @@ static void edge_wrap_field(lua_State *L, int table, const char *name, lua_CFunc
     lua_setfield(L, table, name);
 }
 
+// MARK: - setmetatable
+
+// A __gc finalizer runs whenever the collector decides, including during lua_close and during
+// pushes made outside any budgeted call, so an endless finalizer could hang a reload. Lua marks
+// an object for finalization only when setmetatable sees __gc, so refusing it here is enough.
+static int edge_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL) {
+            return luaL_error(L, "setmetatable: __gc finalizers are not allowed in flows");
+        }
+        lua_pop(L, 1);
+    }
+    return edge_call_original(L);
+}
+
 // MARK: - collectgarbage
 
 // Only "count" is harmless: the other options stop or retune the collector of the whole state.
@@ -238,6 +254,7 @@ void edge_sandbox_install(lua_State *L) {
     edge_wrap_global(L, "xpcall", edge_guarded_pcall);
     lua_pushcfunction(L, edge_collectgarbage);
     lua_setglobal(L, "collectgarbage");
+    edge_wrap_global(L, "setmetatable", edge_setmetatable);
 
     lua_getglobal(L, LUA_STRLIBNAME);
     int string = lua_gettop(L);

@@ -187,4 +187,15 @@ struct LuaSandboxTests {
         #expect(error.code == .instructionLimit)
         #expect(lua.instructionsUsed > 2_000_000)
     }
+
+    @Test("finalizers are refused, so no endless __gc can run outside a budgeted call")
+    func noFinalizers() throws {
+        let lua = try LuaState(limits: Self.limits)
+        let error = try #require(throws: LuaError.self) {
+            try lua.execute("setmetatable({}, { __gc = function() while true do end end })", chunkName: "gc.lua")
+        }
+        #expect(error.message.contains("__gc finalizers are not allowed"))
+        let weak = try lua.execute("return getmetatable(setmetatable({}, { __mode = 'k' })).__mode", chunkName: "w.lua")
+        #expect(weak == ["k"])
+    }
 }
