@@ -32,7 +32,7 @@ public final class FlowInstance {
         let fileName = path.split(separator: "/").last.map(String.init) ?? path
         let defaultName = fileName.hasSuffix(".lua") ? String(fileName.dropLast(4)) : fileName
         do {
-            // The runtime itself is trusted and loads under the default budget.
+            // The runtime is trusted code, but it loads under the flow's limits too (it needs far less).
             lua = try LuaState(limits: limits)
             try lua.openFlowHelpers()
             if let global {
@@ -77,9 +77,7 @@ public final class FlowInstance {
             )
         }
         self.diagnostics = diagnostics
-        self.name =
-            (try? lua.execute("return __flow_name()", chunkName: "=flow-name").first?.stringValue)
-            .flatMap { $0 } ?? defaultName
+        self.name = results.count > 1 ? results[1].stringValue ?? defaultName : defaultName
     }
 
     /// Checks a flow without running it; an empty result means it would load cleanly.

@@ -331,7 +331,8 @@ function __flow_build(def, name, keep_messages)
         line = def.__line
         def.__line = nil
     end
-    return build(def, line)
+    local diagnostics = build(def, line)
+    return diagnostics, F.name
 end
 
 function __flow_start(now)
@@ -381,7 +382,7 @@ function __flow_context_import(t)
     for k, v in pairs(t) do F.flow_context[k] = v end
 end
 
--- Node catalogue for `flow check --nodes` and the docs: type -> { kind, doc, params }.
+-- Node catalogue for `edgemlops flow check --nodes`: type -> { kind, doc, params }.
 function __flow_catalogue()
     local out = {}
     for name, impl in pairs(T) do
@@ -394,7 +395,6 @@ function __flow_catalogue()
     return out
 end
 
-function __flow_name() return F.name end
 
 -- MARK: - Seal
 

@@ -18,10 +18,18 @@ struct FlowCheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(name: .long, help: "List the node types and their parameters, then exit.")
+    var nodes = false
+
     @Argument(help: "Flow files (*.lua).")
-    var files: [String]
+    var files: [String] = []
 
     func run() throws {
+        if nodes {
+            try listNodes()
+            return
+        }
+        guard !files.isEmpty else { throw ValidationError("give at least one flow file (or --nodes)") }
         var failed = false
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -35,5 +43,23 @@ struct FlowCheckCommand: ParsableCommand {
             if diagnostics.isEmpty { print("\(file): ok") }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// One line per node type: `name (kind): doc`, then its parameters.
+    private func listNodes() throws {
+        let catalogue = try FlowInstance.nodeCatalogue().tableValue ?? [:]
+        for (name, entry) in catalogue.sorted(by: { ($0.key.stringValue ?? "") < ($1.key.stringValue ?? "") }) {
+            let typeName = name.stringValue ?? "?"
+            let written = typeName == "function" ? "func" : typeName
+            print("\(written) (\(entry["kind"]?.stringValue ?? "?")): \(entry["doc"]?.stringValue ?? "")")
+            let params = entry["params"]?.tableValue ?? [:]
+            for (key, spec) in params.sorted(by: { ($0.key.stringValue ?? "") < ($1.key.stringValue ?? "") }) {
+                var line = "    \(key.stringValue ?? "?"): \(spec["types"]?.stringValue ?? "any")"
+                if spec["required"] == .boolean(true) { line += ", required" }
+                if let value = spec["default"], value != .nil { line += ", default \(FlowJSON.encode(value))" }
+                if let values = spec["values"], values != .nil { line += ", one of \(FlowJSON.encode(values))" }
+                print(line)
+            }
+        }
     }
 }
