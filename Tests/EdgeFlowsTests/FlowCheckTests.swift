@@ -29,6 +29,7 @@ struct FlowCheckTests {
             ),
             ("nodes = { a = verdict {}, b = window { size = 3, op = \"median\" } }", "must be one of"),
             ("nodes = { a = verdict {}, b = delay { time = -1 } }", "must be positive"),
+            ("nodes = { a = interval { every = 0.000001 } }", "every must be at least 0.01 s"),
             ("nodes = { a = verdict {}, b = { type = \"delay\" } }", "is not a node"),
         ]
     )

@@ -58,8 +58,17 @@ local function schedule_every(node)
     add_timer(node, node.next_at, fire)
 end
 
+-- Faster timers would only burn the flow's budget (and on a Pi, the SD card via logs).
+local MIN_EVERY = 0.01
+local function check_every(p, fail)
+    if type(p.every) == "number" and p.every < MIN_EVERY then
+        fail("every must be at least " .. MIN_EVERY .. " s, got " .. tostring(p.every))
+    end
+end
+
 T.inject = {
     kind = "source",
+    check = check_every,
     doc = "a fixed message at start and/or every N seconds",
     params = { payload = P(ANY), topic = P(STR), once = P(BOOL), every = P(NUM, { positive = true }) },
     start = function(node)
@@ -72,6 +81,7 @@ T.interval = {
     kind = "source",
     doc = "a message every N seconds",
     params = { every = P(NUM, { required = true, positive = true }), payload = P(ANY), topic = P(STR) },
+    check = check_every,
     start = schedule_every,
 }
 
