@@ -96,7 +96,7 @@ end
 local F = {
     name = "flow", nodes = {}, order = {}, sources = {}, catches = {}, statuses = {},
     timers = {}, timer_seq = 0, now = 0, flow_context = {}, global_fallback = {},
-    outbox = {}, activations = 0, msgid = 0, queue = {}, qhead = 1, qtail = 0, started = false,
+    outbox = {}, activations = 0, msgid = 0, qnodes = {}, qmsgs = {}, qhead = 1, qtail = 0, started = false,
 }
 
 local function emit(node, kind, fields, msg)
@@ -114,8 +114,11 @@ local function enqueue(node, msg)
     if F.activations > MAX_ACTIVATIONS then
         error("flow routed more than " .. MAX_ACTIVATIONS .. " messages for one input (a wiring cycle?)", 0)
     end
-    F.qtail = F.qtail + 1
-    F.queue[F.qtail] = { node, msg }
+    -- Two parallel arrays: no table per activation on the hot path.
+    local tail = F.qtail + 1
+    F.qtail = tail
+    F.qnodes[tail] = node
+    F.qmsgs[tail] = msg
 end
 
 local function send(node, msg, port)
@@ -177,12 +180,12 @@ local function cancel_timer(timer)
 end
 
 local function drain()
-    local queue = F.queue
+    local qnodes, qmsgs = F.qnodes, F.qmsgs
     while F.qhead <= F.qtail do
-        local item = queue[F.qhead]
-        queue[F.qhead] = nil
-        F.qhead = F.qhead + 1
-        local node, msg = item[1], item[2]
+        local head = F.qhead
+        local node, msg = qnodes[head], qmsgs[head]
+        qnodes[head], qmsgs[head] = nil, nil
+        F.qhead = head + 1
         local ok, err = pcall(node.impl.input, node, msg)
         if not ok then report_error(node, msg, err) end
     end
@@ -220,7 +223,7 @@ local function begin(now)
     F.outbox = {}
     F.activations = 0
     F.qhead, F.qtail = 1, 0
-    F.queue = {}
+    F.qnodes, F.qmsgs = {}, {}
     run_timers(now)
 end
 
