@@ -135,7 +135,9 @@ actor FlowWorker {
             for error in step.errors {
                 logger.warning(
                     "flow node failed",
-                    metadata: ["flow": "\(name)", "node": "\(error.node)", "error": "\(error.fields["message"] ?? .nil)"]
+                    metadata: [
+                        "flow": "\(name)", "node": "\(error.node)", "error": "\(error.fields["message"] ?? .nil)",
+                    ]
                 )
             }
             if let firstError = step.errors.first {
