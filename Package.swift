@@ -41,6 +41,12 @@ let package = Package(
         .target(
             name: "EdgeFlows",
             dependencies: ["CLua", "CEdgeBridge", .product(name: "Logging", package: "swift-log")],
+            resources: [
+                .embedInCode("Runtime/core.lua"), .embedInCode("Runtime/nodes_sources.lua"),
+                .embedInCode("Runtime/nodes_routing.lua"), .embedInCode("Runtime/nodes_timing.lua"),
+                .embedInCode("Runtime/nodes_function.lua"), .embedInCode("Runtime/nodes_sinks.lua"),
+                .embedInCode("Runtime/build.lua"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -65,6 +71,7 @@ let package = Package(
             name: "edgemlops",
             dependencies: [
                 "EdgeAgent",
+                "EdgeFlows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

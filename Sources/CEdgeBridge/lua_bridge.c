@@ -1,6 +1,7 @@
 // Lua glue for Swift: allocator with a cap, protected push programs, the error
 // trampoline for Swift functions, and a message handler that keeps source and line.
 #include "CEdgeBridge.h"
+#include "edge_host.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,9 @@
 
 // MARK: - Allocator
 
-typedef struct edge_lua_allocator {
-    size_t in_use;
-    size_t limit; // 0 = unlimited
-} edge_lua_allocator;
-
 // Lua's contract: ptr == NULL means osize is a type tag; shrinking must never fail.
 static void *edge_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    edge_lua_allocator *a = ud;
+    edge_lua_host *a = ud;
     size_t old = ptr != NULL ? osize : 0;
     if (nsize == 0) {
         free(ptr);
@@ -37,7 +33,7 @@ static void *edge_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 lua_State *edge_lua_newstate(size_t memory_limit) {
-    edge_lua_allocator *a = calloc(1, sizeof *a);
+    edge_lua_host *a = calloc(1, sizeof *a);
     if (a == NULL) return NULL;
     a->limit = memory_limit;
     lua_State *L = lua_newstate(edge_lua_alloc, a);
@@ -55,13 +51,13 @@ void edge_lua_close(lua_State *L) {
 size_t edge_lua_memory_in_use(lua_State *L) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
-    return ((edge_lua_allocator *)ud)->in_use;
+    return ((edge_lua_host *)ud)->in_use;
 }
 
 void edge_lua_set_memory_limit(lua_State *L, size_t memory_limit) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
-    ((edge_lua_allocator *)ud)->limit = memory_limit;
+    ((edge_lua_host *)ud)->limit = memory_limit;
 }
 
 // MARK: - Libraries and loading
@@ -76,11 +72,15 @@ static int edge_open_safe(lua_State *L) {
         lua_pop(L, 1);
     }
     // Loading code from strings or files would bypass text-only, named chunks.
-    static const char *const removed[] = {"load", "loadfile", "dofile", NULL};
+    static const char *const removed[] = {"load", "loadfile", "dofile", "print", NULL};
     for (const char *const *name = removed; *name != NULL; name++) {
         lua_pushnil(L);
         lua_setglobal(L, *name);
     }
+    edge_sandbox_install(L);
+    // Flows allocate many short-lived tables (one message per input, copies on fan-out):
+    // the generational collector handles that with shorter pauses than the incremental one.
+    lua_gc(L, LUA_GCGEN, 0, 0);
     return 0;
 }
 
@@ -128,7 +128,12 @@ int edge_lua_pcall(lua_State *L, int nargs, int nresults) {
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, edge_message_handler);
     lua_insert(L, base);
+    // Only the outermost call arms the budget: a Swift function that calls back into Lua
+    // spends from the same budget as the call that reached it.
+    edge_lua_host *host = edge_host(L);
+    if (host->depth++ == 0) edge_budget_arm(L, host);
     int status = lua_pcall(L, nargs, nresults, base);
+    if (--host->depth == 0) edge_budget_disarm(L, host);
     lua_remove(L, base);
     return status;
 }
@@ -218,6 +223,8 @@ int edge_lua_run_ops(lua_State *L, const edge_lua_op *ops, size_t op_count, int 
     edge_ops_request request = {ops, op_count};
     int top = lua_gettop(L);
     *pushed = 0;
+    edge_lua_host *host = edge_host(L);
+    if (host->depth == 0) host->tripped = EDGE_LUA_BUDGET_NONE; // a stale report must not label this call
     if (!lua_checkstack(L, 2)) return LUA_ERRMEM;
     lua_pushcfunction(L, edge_run_ops_protected);
     lua_pushlightuserdata(L, &request);

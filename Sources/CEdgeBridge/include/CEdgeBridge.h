@@ -64,9 +64,35 @@ size_t edge_lua_memory_in_use(lua_State *L);
 /// Bytes the allocator may hand out; changing it never frees memory already in use.
 void edge_lua_set_memory_limit(lua_State *L, size_t memory_limit);
 
-/// Opens base (without load, loadfile, dofile), table, string, math and utf8, protected.
+/// Which budget stopped the last outermost call.
+typedef enum edge_lua_budget_kind {
+    EDGE_LUA_BUDGET_NONE = 0,
+    EDGE_LUA_BUDGET_INSTRUCTIONS = 1,
+    EDGE_LUA_BUDGET_TIME = 2,
+} edge_lua_budget_kind;
+
+/// Sets the budget of every outermost edge_lua_pcall (0: unlimited). A count hook raises
+/// "flow exceeded N instructions" or "flow exceeded T ms"; pcall inside Lua cannot swallow it.
+void edge_lua_set_budget(lua_State *L, int64_t max_instructions, int64_t max_microseconds);
+/// The edge_lua_budget_kind that stopped the last outermost call, or EDGE_LUA_BUDGET_NONE.
+int edge_lua_budget_tripped(lua_State *L);
+/// Instructions (rounded to the hook period) the last outermost call ran.
+int64_t edge_lua_instructions_used(lua_State *L);
+/// The pattern guard's worst-case step estimate for a pattern on an n-byte subject (exposed for tests).
+double edge_lua_pattern_cost(const char *pattern, size_t pattern_length, size_t subject_length, int can_anchor);
+
+/// Opens base (without load, loadfile, dofile, print), table, string, math and utf8, protected,
+/// then installs the sandbox guards: pcall/xpcall that cannot swallow a budget error,
+/// collectgarbage limited to "count", no string.dump, guarded string.find/match/gmatch/gsub,
+/// and a string metatable hidden behind __metatable.
 /// Returns a Lua status code; on failure the message is on top of the stack.
 int edge_lua_open_safe_libraries(lua_State *L);
+
+/// Registers the global __flow_where(level) -> source, line used by the flow runtime, protected.
+int edge_lua_open_flow_helpers(lua_State *L);
+/// Sets the _ENV of the function on top of the stack to the table in global `env_global`,
+/// protected; the function stays on the stack. On failure the message is on top of it.
+int edge_lua_set_env(lua_State *L, const char *env_global);
 
 /// Loads a text chunk (never bytecode) named `chunk_name` ("@file.lua" style), protected.
 int edge_lua_load_text(lua_State *L, const char *source, size_t length, const char *chunk_name);

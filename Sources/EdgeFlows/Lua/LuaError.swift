@@ -3,7 +3,9 @@
 /// Equality compares the code only, so tests can match on the kind of failure.
 public struct LuaError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Sendable { case syntax, runtime, memory, handler, conversion, state }
+        private enum Base: String, Sendable {
+            case syntax, runtime, memory, handler, conversion, state, instructionLimit, timeLimit
+        }
         private let base: Base
         private init(_ base: Base) { self.base = base }
 
@@ -19,6 +21,11 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
         public static let conversion = Code(.conversion)
         /// The state could not be created or is unusable.
         public static let state = Code(.state)
+
+        /// The call ran more instructions than its budget allows.
+        public static let instructionLimit = Code(.instructionLimit)
+        /// The call ran longer than its wall-time budget allows.
+        public static let timeLimit = Code(.timeLimit)
 
         public var description: String { base.rawValue }
     }

@@ -14,11 +14,20 @@ public final class LuaState {
     ///
     /// - Parameter memoryLimit: bytes the state may allocate; 0 means no limit.
     /// - Throws: ``LuaError/Code/state`` when the state cannot be created.
-    public init(memoryLimit: Int = 0) throws(LuaError) {
-        guard let L = edge_lua_newstate(memoryLimit) else {
-            throw LuaError(code: .state, message: "cannot create a Lua state within \(memoryLimit) bytes")
+    public convenience init(memoryLimit: Int = 0) throws(LuaError) {
+        try self.init(limits: LuaLimits(memoryBytes: memoryLimit))
+    }
+
+    /// Creates a state with a memory cap and per-call instruction and wall-time budgets.
+    ///
+    /// - Throws: ``LuaError/Code/state`` when the state cannot be created.
+    public init(limits: LuaLimits) throws(LuaError) {
+        guard let L = edge_lua_newstate(max(0, limits.memoryBytes)) else {
+            throw LuaError(code: .state, message: "cannot create a Lua state within \(limits.memoryBytes) bytes")
         }
         self.L = L
+        self.limits = limits
+        edge_lua_set_budget(L, Int64(max(0, limits.instructions)), Int64(max(0, limits.wallTimeMicroseconds)))
         let status = edge_lua_open_safe_libraries(L)
         if status != LUA_OK {
             let error = popError(status: status, chunkName: nil)
@@ -35,9 +44,21 @@ public final class LuaState {
     public var memoryInUse: Int { edge_lua_memory_in_use(L) }
 
     /// Bytes the state may hold (0: unlimited). Lowering it never frees memory in use.
-    public var memoryLimit: Int = 0 {
-        didSet { edge_lua_set_memory_limit(L, memoryLimit) }
+    public var memoryLimit: Int {
+        get { limits.memoryBytes }
+        set { limits.memoryBytes = newValue }
     }
+
+    /// The memory cap and per-call budgets; changes apply from the next call.
+    public var limits: LuaLimits {
+        didSet {
+            edge_lua_set_memory_limit(L, max(0, limits.memoryBytes))
+            edge_lua_set_budget(L, Int64(max(0, limits.instructions)), Int64(max(0, limits.wallTimeMicroseconds)))
+        }
+    }
+
+    /// Instructions (to the nearest thousand) the last call ran; 0 when no budget is set.
+    public var instructionsUsed: Int { Int(edge_lua_instructions_used(L)) }
 
     /// Compiles and runs a text chunk and returns what it returns.
     ///
@@ -125,13 +146,18 @@ public final class LuaState {
     /// Turns the error object on top of the stack into a ``LuaError`` and pops it.
     func popError(status: Int32, chunkName: String?) -> LuaError {
         defer { clua_pop(L, 1) }
-        let code: LuaError.Code =
+        var code: LuaError.Code =
             switch status {
             case LUA_ERRSYNTAX: .syntax
             case LUA_ERRMEM: .memory
             case LUA_ERRERR: .handler
             default: .runtime
             }
+        switch edge_lua_budget_tripped(L) {
+        case Int32(EDGE_LUA_BUDGET_INSTRUCTIONS.rawValue): code = .instructionLimit
+        case Int32(EDGE_LUA_BUDGET_TIME.rawValue): code = .timeLimit
+        default: break
+        }
         // The message handler built a table; memory and syntax errors arrive as plain strings.
         let object = (try? LuaStackReader.value(L, at: -1)) ?? .nil
         if case .table = object {
@@ -143,7 +169,10 @@ public final class LuaState {
                 traceback: object["traceback"]?.stringValue
             )
         }
-        let message = object.stringValue ?? "(error object is a \(object.typeName) value)"
+        var message = object.stringValue ?? "(error object is a \(object.typeName) value)"
+        if code == .memory, limits.memoryBytes > 0 {
+            message += " (flow memory limit \(limits.memoryBytes) bytes)"
+        }
         var error = LuaError(code: code, message: message)
         if let chunkName, let line = Self.line(in: message, chunkName: chunkName) {
             error.source = chunkName
