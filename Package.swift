@@ -54,6 +54,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EdgeInference",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EdgeAgent",
             dependencies: [
                 "EdgeFlows", "EdgeCloud", "EdgeVision", "CKernels",
@@ -65,6 +70,7 @@ let package = Package(
             name: "edgemlops",
             dependencies: [
                 "EdgeAgent",
+                "EdgeInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,6 +86,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeInferenceTests",
+            dependencies: ["EdgeInference"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: ["EdgeAgent", "EdgeTestSupport"],
