@@ -24,6 +24,8 @@ public struct Tensor: Sendable, Equatable {
         self.data = data
     }
 
+    public var rank: Int { shape.count }
+
     /// Number of elements; 1 for a scalar (empty shape).
     public var count: Int { shape.reduce(1, *) }
 

@@ -21,7 +21,9 @@ public struct OperatorSetIdProto: Sendable, Equatable {
     }
 
     func encode(to w: inout ProtoWriter) {
-        if !domain.isEmpty { w.string(1, domain) }
+        // Always written, even when empty: ONNX Runtime treats an absent domain differently from
+        // "" (a rewritten dynamic-quantized model computed garbage when it was omitted).
+        w.string(1, domain)
         w.int64(2, version)
     }
 }
