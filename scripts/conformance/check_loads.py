@@ -10,6 +10,8 @@ the same inputs and compared with the reference outputs:
   float outputs of quantized models: |got - want| <= 2% of the output's range, because a folded
     float BN feeding a QuantizeLinear can move values by a quantization step or two
   integer outputs: equal, or off by one quantization step for quantized models
+Models whose sidecar says ort_nondeterministic (ONNX Runtime disagrees with itself across
+processes) are only checked for loading and output shapes.
 Prints one line per model and exits 1 if any model fails to load or differs.
 """
 import json
@@ -62,7 +64,10 @@ def main():
                     # A byte-for-byte protobuf round trip must reproduce ORT's outputs exactly.
                     exact = os.path.basename(rewritten.rstrip("/")) == "roundtrip"
                     want = np.load(os.path.join(ref, f"{name}.out{i}.npy"))
-                    if exact:
+                    if sidecar.get("ort_nondeterministic"):
+                        # ORT itself does not reproduce its own output across processes: check shape only.
+                        problem = None if want.shape == value.shape else f"shape {value.shape} != {want.shape}"
+                    elif exact:
                         problem = None if np.array_equal(want, value) else "differs from the original model's output"
                     else:
                         problem = compare(want, value, sidecar.get("quantized", False))

@@ -288,6 +288,9 @@ CASES["qlinear_matmul_u8"] = lambda: model(
 CASES["conv_integer_u8"] = lambda: model(
     [helper.make_node("ConvInteger", ["x", "w", "xz", "wz"], ["y"], pads=[0, 1, 0, 1])], [("x", U8, [1, 2, 5, 5])], ["y"],
     [init("w", rng(42).integers(0, 256, (3, 2, 2, 3)).astype(np.uint8)), scalar("xz", 3, np.uint8), scalar("wz", 128, np.uint8)])
+CASES["conv_integer_1x1_stride2"] = lambda: model(
+    [helper.make_node("ConvInteger", ["x", "w", "xz", "wz"], ["y"], strides=[2, 2])], [("x", U8, [1, 16, 10, 10])], ["y"],
+    [init("w", rng(46).integers(0, 256, (32, 16, 1, 1)).astype(np.uint8)), scalar("xz", 0, np.uint8), scalar("wz", 110, np.uint8)])
 CASES["matmul_integer_u8"] = lambda: model(
     [helper.make_node("MatMulInteger", ["a", "b", "az", "bz"], ["y"])], [("a", U8, [3, 4])], ["y"],
     [init("b", rng(43).integers(0, 256, (4, 6)).astype(np.uint8)), scalar("az", 10, np.uint8), scalar("bz", 128, np.uint8)])
@@ -486,6 +489,23 @@ def random_input(vi, seed):
     return r.integers(max(info.min, -1000), min(info.max, 1000) + 1, shape).astype(dtype)
 
 
+def rerun(path, feeds):
+    """Runs the model in a fresh Python process and returns its outputs."""
+    import subprocess
+    with tempfile.TemporaryDirectory() as tmp:
+        np.savez(os.path.join(tmp, "in.npz"), **feeds)
+        code = (
+            "import sys, numpy as np, onnxruntime as ort; ort.set_default_logger_severity(3)\n"
+            "s = ort.InferenceSession(sys.argv[1], providers=['CPUExecutionProvider'])\n"
+            "feeds = dict(np.load(sys.argv[2]))\n"
+            "np.savez(sys.argv[3], *s.run(None, feeds))\n"
+        )
+        out = os.path.join(tmp, "out.npz")
+        subprocess.run([sys.executable, "-c", code, path, os.path.join(tmp, "in.npz"), out], check=True)
+        data = np.load(out)
+        return [data[f"arr_{i}"] for i in range(len(data.files))]
+
+
 def emit(out_dir, name, m):
     onnx.checker.check_model(m) if m.graph.output[0].type.tensor_type.HasField("shape") else None
     path = os.path.join(out_dir, name + ".onnx")
@@ -501,10 +521,16 @@ def emit(out_dir, name, m):
     for i, (meta, value) in enumerate(zip(sess.get_outputs(), results)):
         np.save(os.path.join(out_dir, f"{name}.out{i}.npy"), value)
         outputs.append({"name": meta.name, "shape": list(value.shape), "dtype": str(value.dtype)})
+    # ORT 1.24's ConvInteger gives different results from one process to the next for some
+    # shapes (seen: 1x1 kernel, stride 2); re-run such models in fresh processes and flag them.
+    unstable = False
+    if any(n.op_type == "ConvInteger" for n in m.graph.node):
+        unstable = any(not all(np.array_equal(a, b) for a, b in zip(results, rerun(path, feeds))) for _ in range(3))
     sidecar = {
         "opsets": {o.domain or "ai.onnx": o.version for o in m.opset_import},
         "inputs": [{"name": k, "shape": list(v.shape), "dtype": str(v.dtype)} for k, v in feeds.items()],
         "outputs": outputs,
+        "ort_nondeterministic": unstable,
         "quantized": any(n.op_type in ("QuantizeLinear", "QLinearConv", "DynamicQuantizeLinear", "ConvInteger", "MatMulInteger")
                          for n in m.graph.node),
     }
