@@ -113,6 +113,9 @@ extension Model {
             throw ONNXError(code: .shapeInference, message: "Split outputs have no inferred shapes", node: node.name_)
         }
         let axis = axisValue < 0 ? axisValue + x.rank : axisValue
+        guard (0..<x.rank).contains(axis), sizes.allSatisfy({ $0.rank == x.rank }) else {
+            throw ONNXError(code: .shapeInference, message: "Split axis \(axisValue) out of range", node: node.name_)
+        }
         node.attributes["split"] = nil
         node.attributes["num_outputs"] = nil
         node.inputs = [node.inputs[0], int64Input(sizes.map { $0.shape[axis] }, node, "split")]

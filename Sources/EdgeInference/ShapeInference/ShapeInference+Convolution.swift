@@ -64,8 +64,9 @@ extension ShapeInference {
         guard w.rank == x.rank else { throw c.error("weight rank \(w.rank) differs from input rank \(x.rank)") }
         let group = try c.node.int("group", default: 1)
         guard group >= 1 else { throw c.error("group \(group) must be ≥ 1", field: "group") }
-        guard x.shape[1] == w.shape[1] * group else {
-            throw c.error("input has \(x.shape[1]) channels; weight \(w.shape) with group \(group) needs \(w.shape[1] * group)")
+        let channels = try c.mul(w.shape[1], group)
+        guard x.shape[1] == channels else {
+            throw c.error("input has \(x.shape[1]) channels; weight \(w.shape) with group \(group) needs \(channels)")
         }
         guard w.shape[0] % group == 0 else { throw c.error("\(w.shape[0]) output channels not divisible by group \(group)") }
         let kernel = try c.node.ints("kernel_shape") ?? Array(w.shape.dropFirst(2))

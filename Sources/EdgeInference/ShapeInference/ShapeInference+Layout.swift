@@ -157,7 +157,10 @@ extension ShapeInference {
         guard ["constant", "reflect", "edge", "wrap"].contains(mode) else { throw c.error("unknown mode '\(mode)'", field: "mode") }
         var shape = x.shape
         for (i, axis) in axes.enumerated() {
-            guard abs(pads[i]) <= 1 << 30, abs(pads[i + axes.count]) <= 1 << 30 else { throw c.error("absurd pads \(pads)") }
+            let limit = 1 << 30
+            guard (-limit...limit).contains(pads[i]), (-limit...limit).contains(pads[i + axes.count]) else {
+                throw c.error("absurd pads \(pads)")
+            }
             shape[axis] = x.shape[axis] + pads[i] + pads[i + axes.count]
             guard shape[axis] >= 0 else { throw c.error("pads \(pads) remove more than axis \(axis) holds") }
             if mode == "reflect", pads[i] >= x.shape[axis] || pads[i + axes.count] >= x.shape[axis] {

@@ -48,6 +48,13 @@ public enum ShapeInference {
                     field: "graph.input"
                 )
             }
+            do { _ = try Tensor.elementCount(of: shape) } catch {
+                throw ONNXError(
+                    code: .shapeInference,
+                    message: "graph input '\(input.name)': \(error.message)",
+                    field: "graph.input"
+                )
+            }
             types[input.name] = TensorType(elementType, shape)
         }
         for node in model.graph.nodes {
