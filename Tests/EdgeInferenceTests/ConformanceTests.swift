@@ -54,6 +54,25 @@ struct ConformanceTests {
         }
     }
 
+    /// The quantized variants are named after how ORT quantized them; inspection must agree.
+    @Test("model inspect detects the quantization scheme ORT used", arguments: ConformanceModels.names.filter { $0.hasPrefix("net_") })
+    func quantizationSchemeDetected(name: String) throws {
+        let q = ModelInspection(model: try Model.load(path: Self.directory! + "/" + name + ".onnx")).quantization
+        switch true {
+        case name.hasSuffix("_dynamic"):
+            #expect(q.scheme == "dynamic" && q.activationType == "uint8")
+        case name.contains("_qdq_"):
+            #expect(q.scheme == "QDQ" && q.activationType == "int8" && q.weightType == "int8")
+            #expect(q.granularity == (name.hasSuffix("per_channel") ? "per-channel" : "per-tensor"))
+        case name.contains("_qoperator_"):
+            #expect(q.scheme.contains("QOperator"))
+            #expect(q.activationType == (name.hasSuffix("_u8") ? "uint8" : "int8"))
+            #expect(q.granularity == (name.hasSuffix("_s8") ? "per-channel" : "per-tensor"))
+        default:
+            #expect(q.scheme == "fp32")
+        }
+    }
+
     /// NumPy wrote the reference inputs and outputs: our reader must agree with the sidecar.
     @Test("NumPy-written inputs and outputs read back with the sidecar's shapes", arguments: ConformanceModels.names)
     func numpyFilesRead(name: String) throws {

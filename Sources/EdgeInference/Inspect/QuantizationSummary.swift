@@ -14,6 +14,14 @@ public struct QuantizationSummary: Sendable, Encodable, Equatable {
         "QLinearSigmoid", "QLinearLeakyRelu", "QLinearConcat", "QLinearAveragePool", "QLinearSoftmax",
     ]
 
+    public init(scheme: String, granularity: String? = nil, activationType: String? = nil, weightType: String? = nil) {
+        self.scheme = scheme
+        self.granularity = granularity
+        self.activationType = activationType
+        self.weightType = weightType
+    }
+
+    /// Detects the scheme from the graph's operators and quantization parameters.
     public init(graph: Graph) {
         let ops = Set(graph.nodes.map(\.opType))
         var schemes: [String] = []
