@@ -95,9 +95,17 @@ struct ConformanceTests {
         for name in Self.models {
             let path = Self.directory! + "/" + name + ".onnx"
             try ModelProto.load(path: path).write(to: raw + "/" + name + ".onnx")
+            // The protobuf round trip keeps external references: the data file goes along.
+            let data = Self.directory! + "/" + name + ".data"
+            if FileManager.default.fileExists(atPath: data) {
+                try FileManager.default.copyItem(atPath: data, toPath: raw + "/" + name + ".data")
+            }
             let sidecar = try Self.sidecar(name)
             let shapes = Dictionary(uniqueKeysWithValues: sidecar.inputs.map { ($0.name, $0.shape) })
-            try Model.load(path: path).normalized(inputShapes: shapes).save(to: normalized + "/" + name + ".onnx")
+            let canonical = try Model.load(path: path).normalized(inputShapes: shapes)
+            // Models that came with external data are written back with our external-data writer.
+            let policy = name.hasPrefix("external_data") ? Model.ExternalDataPolicy(location: name + ".weights", threshold: 64) : nil
+            try canonical.save(to: normalized + "/" + name + ".onnx", externalData: policy)
         }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let process = Process()

@@ -227,6 +227,44 @@ CASES["resize_opset10"] = lambda: model([helper.make_node("Resize", ["x", "sc"],
                                          [("x", F, [1, 2, 3, 4])], ["y"], [init("sc", np.array([1, 1, 2, 2], np.float32))], opset=10)
 CASES["upsample_input_opset9"] = lambda: model([helper.make_node("Upsample", ["x", "sc"], ["y"], mode="nearest")],
                                                 [("x", F, [1, 2, 3, 4])], ["y"], [init("sc", np.array([1, 1, 3, 2], np.float32))], opset=9)
+CASES["resize_opset10_nearest_up"] = lambda: model([helper.make_node("Resize", ["x", "sc"], ["y"], mode="nearest")],
+                                                   [("x", F, [1, 2, 3, 4])], ["y"], [init("sc", np.array([1, 1, 2.5, 1.5], np.float32))], opset=10)
+CASES["resize_opset10_nearest_down"] = lambda: model([helper.make_node("Resize", ["x", "sc"], ["y"], mode="nearest")],
+                                                     [("x", F, [1, 2, 5, 8])], ["y"], [init("sc", np.array([1, 1, 0.6, 0.5], np.float32))], opset=10)
+CASES["upsample_linear_opset9"] = lambda: model([helper.make_node("Upsample", ["x", "sc"], ["y"], mode="linear")],
+                                                 [("x", F, [1, 2, 3, 4])], ["y"], [init("sc", np.array([1, 1, 2, 2], np.float32))], opset=9)
+CASES["resize_linear_half_pixel_opset18"] = lambda: model(
+    [helper.make_node("Resize", ["x", "", "sc"], ["y"], mode="linear")], [("x", F, [1, 3, 5, 7])], ["y"],
+    [init("sc", np.array([1, 1, 1.5, 0.75], np.float32))], opset=18)
+CASES["pad_axes_opset18"] = lambda: model(
+    [helper.make_node("Pad", ["x", "p", "", "ax"], ["y"])], [("x", F, [1, 2, 3, 4])], ["y"],
+    [init("p", np.array([1, 2, 0, 1], np.int64)), init("ax", np.array([1, 3], np.int64))], opset=18)
+CASES["split_num_outputs_opset18"] = lambda: model([helper.make_node("Split", ["x"], ["y0", "y1", "y2"], axis=1, num_outputs=3)],
+                                                    [("x", F, [2, 7])], ["y0", "y1", "y2"], opset=18)
+
+
+@case
+def typed_data_initializers():
+    """Initializers in float_data / int64_data / int32_data instead of raw_data, plus metadata_props."""
+    w = helper.make_tensor("w", F, [3, 2], [0.5, -1.0, 2.0, 0.25, -0.75, 1.5])
+    shape = helper.make_tensor("s", TensorProto.INT64, [2], [2, -1])
+    q = helper.make_tensor("qw", I8, [6], [-5, 127, -128, 0, 1, -1])
+    qs = helper.make_tensor("qs", F, [], [0.5])
+    m = model([helper.make_node("MatMul", ["x", "w"], ["mm"]), helper.make_node("Reshape", ["mm", "s"], ["r"]),
+               helper.make_node("DequantizeLinear", ["qw", "qs"], ["dq"]), helper.make_node("Add", ["r", "dq"], ["y"])],
+              [("x", F, [2, 3, 3])], ["y"], [w, shape, q, qs])
+    helper.set_model_props(m, {"labels": "ok,defect", "author": "edgemlops conformance"})
+    return m
+
+
+@case
+def external_data_conv():
+    """Weights in an external file written by onnx.save(save_as_external_data=True)."""
+    m = model([helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])], [("x", F, [1, 4, 6, 6])], ["y"],
+              [init("w", randf((8, 4, 3, 3), 50)), init("b", randf((8,), 51))])
+    return m
+
+
 CASES["concat_axis1"] = lambda: model([helper.make_node("Concat", ["a", "b", "c"], ["y"], axis=1)],
                                       [("a", F, [2, 1, 3]), ("b", F, [2, 4, 3]), ("c", F, [2, 2, 3])], ["y"])
 CASES["concat_axis_neg1"] = lambda: model([helper.make_node("Concat", ["a", "k"], ["y"], axis=-1)],
@@ -507,9 +545,11 @@ def rerun(path, feeds):
 
 
 def emit(out_dir, name, m):
-    onnx.checker.check_model(m) if m.graph.output[0].type.tensor_type.HasField("shape") else None
     path = os.path.join(out_dir, name + ".onnx")
-    onnx.save(m, path)
+    if name.startswith("external_data"):
+        onnx.save(m, path, save_as_external_data=True, all_tensors_to_one_file=True, location=name + ".data", size_threshold=0)
+    else:
+        onnx.save(m, path)
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     inits = {i.name for i in m.graph.initializer}
     feeds = {}
