@@ -90,6 +90,7 @@ struct ConformanceTests {
     /// and run both on the reference inputs (scripts/conformance/check_loads.py).
     @Test func rewrittenModelsLoadInOnnxRuntime() throws {
         let out = try TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
         let raw = out + "/roundtrip", normalized = out + "/normalized"
         for dir in [raw, normalized] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         for name in Self.models {

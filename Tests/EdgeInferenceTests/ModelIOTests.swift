@@ -6,6 +6,7 @@ import Testing
 @Suite struct ModelIOTests {
     @Test func modelRoundTripsThroughAFile() throws {
         let dir = try TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let model = TestModels.convNet()
         try model.save(to: dir + "/m.onnx")
         let loaded = try Model.load(path: dir + "/m.onnx")
@@ -68,6 +69,7 @@ import Testing
 
     @Test func externalDataRoundTrips() throws {
         let dir = try TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let model = TestModels.convNet()
         try model.save(to: dir + "/ext.onnx", externalData: .init(location: "ext.data", threshold: 64))
         let proto = try ModelProto.load(path: dir + "/ext.onnx")
@@ -88,6 +90,7 @@ import Testing
     ])
     func badExternalDataIsAnError(key: String, value: String) throws {
         let dir = try TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(repeating: 0, count: 64).write(to: URL(fileURLWithPath: dir + "/w.data"))
         var t = TensorProto()
         t.name = "w"

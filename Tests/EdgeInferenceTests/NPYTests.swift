@@ -16,7 +16,9 @@ import Testing
 
     @Test(arguments: samples)
     func roundTripsThroughAFile(tensor: Tensor) throws {
-        let path = try TestModels.temporaryDirectory() + "/t.npy"
+        let dir = try TestModels.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/t.npy"
         try NPY.write(tensor, to: path)
         let read = try NPY.read(path: path)
         #expect(read == tensor)
