@@ -9,7 +9,9 @@ enum ConformanceModels {
     static let directory = ProcessInfo.processInfo.environment["EDGEMLOPS_CONFORMANCE_MODELS"]
 
     static var names: [String] {
-        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        guard let directory, let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return []
+        }
         return files.filter { $0.hasSuffix(".onnx") }.map { String($0.dropLast(5)) }.sorted()
     }
 }
@@ -38,7 +40,10 @@ struct ConformanceTests {
         .float32: "float32", .uint8: "uint8", .int8: "int8", .int32: "int32", .int64: "int64", .bool: "bool",
     ]
 
-    @Test("inferred output shapes equal ONNX Runtime's, before and after normalization", arguments: ConformanceModels.names)
+    @Test(
+        "inferred output shapes equal ONNX Runtime's, before and after normalization",
+        arguments: ConformanceModels.names
+    )
     func shapesMatchOnnxRuntime(name: String) throws {
         let sidecar = try Self.sidecar(name)
         let model = try Model.load(path: Self.directory! + "/" + name + ".onnx")
@@ -55,7 +60,10 @@ struct ConformanceTests {
     }
 
     /// The quantized variants are named after how ORT quantized them; inspection must agree.
-    @Test("model inspect detects the quantization scheme ORT used", arguments: ConformanceModels.names.filter { $0.hasPrefix("net_") })
+    @Test(
+        "model inspect detects the quantization scheme ORT used",
+        arguments: ConformanceModels.names.filter { $0.hasPrefix("net_") }
+    )
     func quantizationSchemeDetected(name: String) throws {
         let q = ModelInspection(model: try Model.load(path: Self.directory! + "/" + name + ".onnx")).quantization
         switch true {
@@ -92,7 +100,9 @@ struct ConformanceTests {
         let out = try TestModels.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let raw = out + "/roundtrip", normalized = out + "/normalized"
-        for dir in [raw, normalized] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        for dir in [raw, normalized] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
         for name in Self.models {
             let path = Self.directory! + "/" + name + ".onnx"
             try ModelProto.load(path: path).write(to: raw + "/" + name + ".onnx")
@@ -105,13 +115,19 @@ struct ConformanceTests {
             let shapes = Dictionary(uniqueKeysWithValues: sidecar.inputs.map { ($0.name, $0.shape) })
             let canonical = try Model.load(path: path).normalized(inputShapes: shapes)
             // Models that came with external data are written back with our external-data writer.
-            let policy = name.hasPrefix("external_data") ? Model.ExternalDataPolicy(location: name + ".weights", threshold: 64) : nil
+            let policy =
+                name.hasPrefix("external_data")
+                ? Model.ExternalDataPolicy(location: name + ".weights", threshold: 64) : nil
             try canonical.save(to: normalized + "/" + name + ".onnx", externalData: policy)
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let process = Process()
         process.executableURL = root.appendingPathComponent("scripts/onnx-env.sh")
-        process.arguments = ["python", root.appendingPathComponent("scripts/conformance/check_loads.py").path, Self.directory!, raw, normalized]
+        process.arguments = [
+            "python", root.appendingPathComponent("scripts/conformance/check_loads.py").path, Self.directory!, raw,
+            normalized,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

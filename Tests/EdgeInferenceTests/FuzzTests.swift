@@ -83,7 +83,10 @@ import Testing
         default:  // insert or delete a run of bytes
             let i = Int(rng.next() % UInt64(bytes.count))
             if rng.next() % 2 == 0 {
-                bytes.insert(contentsOf: (0..<(1 + rng.next() % 16)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }, at: i)
+                bytes.insert(
+                    contentsOf: (0..<(1 + rng.next() % 16)).map { _ in UInt8(truncatingIfNeeded: rng.next()) },
+                    at: i
+                )
             } else {
                 bytes.removeSubrange(i..<min(bytes.count, i + 1 + Int(rng.next() % 16)))
             }
@@ -120,20 +123,34 @@ import Testing
                 var node = model.graph.nodes[n]
                 switch rng.next() % 4 {
                 case 0:
-                    let key = ["strides", "pads", "dilations", "kernel_shape", "perm", "axes", "output_padding", "output_shape"]
-                        .randomElement(using: &rng)!
-                    node.attributes[key] = .ints((0..<Int(rng.next() % 9)).map { _ in values.randomElement(using: &rng)! })
+                    let key = [
+                        "strides", "pads", "dilations", "kernel_shape", "perm", "axes", "output_padding",
+                        "output_shape",
+                    ]
+                    .randomElement(using: &rng)!
+                    node.attributes[key] = .ints(
+                        (0..<Int(rng.next() % 9)).map { _ in values.randomElement(using: &rng)! }
+                    )
                 case 1:
-                    let key = ["group", "axis", "transA", "transB", "keepdims", "ceil_mode", "to", "allowzero"].randomElement(using: &rng)!
+                    let key = ["group", "axis", "transA", "transB", "keepdims", "ceil_mode", "to", "allowzero"]
+                        .randomElement(using: &rng)!
                     node.attributes[key] = .int(values.randomElement(using: &rng)!)
                 case 2:
                     let key = model.graph.initializers.keys.sorted().randomElement(using: &rng)!
                     let dims = (0..<Int(rng.next() % 5)).map { _ in values.randomElement(using: &rng)! }
-                    if let t = try? Tensor(elementType: .int64, shape: dims.map { max(0, min($0, 3)) }, data: ByteSlice(copying: [UInt8](repeating: 0xFF, count: 8 * dims.map { max(0, min($0, 3)) }.reduce(1, *)))) {
+                    if let t = try? Tensor(
+                        elementType: .int64,
+                        shape: dims.map { max(0, min($0, 3)) },
+                        data: ByteSlice(
+                            copying: [UInt8](repeating: 0xFF, count: 8 * dims.map { max(0, min($0, 3)) }.reduce(1, *))
+                        )
+                    ) {
                         model.graph.initializers[key] = t
                     }
                 default:
-                    model.graph.inputs[0].shape = (0..<Int(rng.next() % 6)).map { _ in .value(Int64(values.randomElement(using: &rng)!)) }
+                    model.graph.inputs[0].shape = (0..<Int(rng.next() % 6)).map { _ in
+                        .value(Int64(values.randomElement(using: &rng)!))
+                    }
                 }
                 model.graph.nodes[n] = node
                 _ = Self.exercise(model.proto().model.serialized())

@@ -6,7 +6,11 @@ import Testing
     @Test func floatModelSummary() throws {
         let inspection = ModelInspection(model: TestModels.convNet())
         #expect(inspection.quantization == QuantizationSummary(scheme: "fp32"))
-        #expect(inspection.operators == ["Conv": 1, "BatchNormalization": 1, "Relu": 1, "GlobalAveragePool": 1, "Flatten": 1, "Gemm": 1])
+        #expect(
+            inspection.operators == [
+                "Conv": 1, "BatchNormalization": 1, "Relu": 1, "GlobalAveragePool": 1, "Flatten": 1, "Gemm": 1,
+            ]
+        )
         // w 108 + b 4 + 4 BN vectors of 4 + fc_w 20 + fc_b 5
         #expect(inspection.parameterCount == 108 + 4 + 16 + 20 + 5)
         #expect(inspection.parameterBytes == inspection.parameterCount * 4)
@@ -24,13 +28,26 @@ import Testing
         g.initializers = [
             "xs": Tensor(floats: [0.02], shape: []), "xz": Tensor([Int8(-3)], shape: [], type: .int8),
             "w": Tensor([Int8](repeating: 1, count: 4 * 27), shape: [4, 3, 3, 3], type: .int8),
-            "ws": Tensor(floats: [Float](repeating: 0.01, count: weightScales), shape: weightScales == 1 ? [] : [weightScales]),
-            "wz": Tensor([Int8](repeating: 0, count: weightScales), shape: weightScales == 1 ? [] : [weightScales], type: .int8),
+            "ws": Tensor(
+                floats: [Float](repeating: 0.01, count: weightScales),
+                shape: weightScales == 1 ? [] : [weightScales]
+            ),
+            "wz": Tensor(
+                [Int8](repeating: 0, count: weightScales),
+                shape: weightScales == 1 ? [] : [weightScales],
+                type: .int8
+            ),
         ]
         g.nodes = [
             Node(name: "q", opType: "QuantizeLinear", inputs: ["x", "xs", "xz"], outputs: ["xq"]),
             Node(name: "dq", opType: "DequantizeLinear", inputs: ["xq", "xs", "xz"], outputs: ["xd"]),
-            Node(name: "dqw", opType: "DequantizeLinear", inputs: ["w", "ws", "wz"], outputs: ["wd"], attributes: ["axis": .int(0)]),
+            Node(
+                name: "dqw",
+                opType: "DequantizeLinear",
+                inputs: ["w", "ws", "wz"],
+                outputs: ["wd"],
+                attributes: ["axis": .int(0)]
+            ),
             Node(name: "conv", opType: "Conv", inputs: ["xd", "wd"], outputs: ["y"]),
         ]
         let summary = ModelInspection(model: Model(graph: g)).quantization
@@ -49,9 +66,19 @@ import Testing
             "w": Tensor([Int8](repeating: 1, count: 2 * 27), shape: [2, 3, 3, 3], type: .int8),
             "ws": Tensor(floats: [0.1, 0.2], shape: [2]), "wz": Tensor([Int8(0), 0], shape: [2], type: .int8),
         ]
-        g.nodes = [Node(name: "c", opType: "QLinearConv", inputs: ["x", "s", "z", "w", "ws", "wz", "s", "z"], outputs: ["y"])]
+        g.nodes = [
+            Node(name: "c", opType: "QLinearConv", inputs: ["x", "s", "z", "w", "ws", "wz", "s", "z"], outputs: ["y"])
+        ]
         let q = ModelInspection(model: Model(graph: g)).quantization
-        #expect(q == QuantizationSummary(scheme: "QOperator", granularity: "per-channel", activationType: "uint8", weightType: "int8"))
+        #expect(
+            q
+                == QuantizationSummary(
+                    scheme: "QOperator",
+                    granularity: "per-channel",
+                    activationType: "uint8",
+                    weightType: "int8"
+                )
+        )
 
         g.nodes = [Node(name: "d", opType: "DynamicQuantizeLinear", inputs: ["x"], outputs: ["y", "ys", "yz"])]
         #expect(ModelInspection(model: Model(graph: g)).quantization.scheme == "dynamic")
@@ -59,7 +86,10 @@ import Testing
 
     @Test func tableListsEverySection() throws {
         let text = ModelInspection(model: TestModels.convNet()).table(title: "convnet.onnx")
-        for fragment in ["Model         convnet.onnx", "Quantization  fp32", "Inputs", "input", "[1, 3, 8, 8]", "Outputs (inferred)", "Operators (6 nodes)", "Metadata", "labels"] {
+        for fragment in [
+            "Model         convnet.onnx", "Quantization  fp32", "Inputs", "input", "[1, 3, 8, 8]", "Outputs (inferred)",
+            "Operators (6 nodes)", "Metadata", "labels",
+        ] {
             #expect(text.contains(fragment), "missing \(fragment)")
         }
     }

@@ -50,7 +50,8 @@ import Testing
     }
 
     static func withHeader(_ dict: String, data: Int = 8, version: UInt8 = 1) -> [UInt8] {
-        [0x93] + Array("NUMPY".utf8) + [version, 0, UInt8(dict.utf8.count), 0] + Array(dict.utf8) + [UInt8](repeating: 0, count: data)
+        [0x93] + Array("NUMPY".utf8) + [version, 0, UInt8(dict.utf8.count), 0] + Array(dict.utf8)
+            + [UInt8](repeating: 0, count: data)
     }
 
     @Test(arguments: [
@@ -61,7 +62,10 @@ import Testing
         (withHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }"), .unsupported, "fortran_order"),
         (withHeader("{'descr': '<f4', 'shape': (2,), }"), .badHeader, "fortran_order"),
         (withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }"), .badHeader, "shape"),
-        (withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"), .badHeader, "shape"),
+        (
+            withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"), .badHeader,
+            "shape"
+        ),
         (withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", version: 3), .unsupported, nil),
         ([0x93] + Array("NUMPY".utf8) + [1, 0, 0xFF, 0x00, 0x7B], .truncated, nil),
     ])

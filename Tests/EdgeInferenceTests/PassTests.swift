@@ -22,29 +22,66 @@ import Testing
             "mu": Tensor(floats: mean, shape: [m]), "var": Tensor(floats: variance, shape: [m]),
         ]
         g.nodes = [
-            Node(name: "conv", opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"],
-                 attributes: ["group": .int(group), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]),
-            Node(name: "bn", opType: "BatchNormalization", inputs: ["c", "s", "t", "mu", "var"], outputs: ["y"],
-                 attributes: ["epsilon": .float(1e-3)]),
+            Node(
+                name: "conv",
+                opType: "Conv",
+                inputs: ["x", "w", "b"],
+                outputs: ["c"],
+                attributes: ["group": .int(group), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]
+            ),
+            Node(
+                name: "bn",
+                opType: "BatchNormalization",
+                inputs: ["c", "s", "t", "mu", "var"],
+                outputs: ["y"],
+                attributes: ["epsilon": .float(1e-3)]
+            ),
         ]
         let folded = try Model(graph: g).normalized()
         #expect(folded.graph.nodes.map(\.opType) == ["Conv"])
         #expect(folded.graph.nodes[0].outputs == ["y"])
         #expect(folded.graph.initializers["w"] == nil, "the original weight is pruned once unused")
 
-        let conv = ReferenceMath.conv2d(x: x, xShape: xShape, w: w, wShape: wShape, bias: b, group: group, stride: 2, pad: 1)
-        let expected = ReferenceMath.batchNorm(conv.values, shape: conv.shape, scale: scale, bias: shift, mean: mean, variance: variance, epsilon: 1e-3)
+        let conv = ReferenceMath.conv2d(
+            x: x,
+            xShape: xShape,
+            w: w,
+            wShape: wShape,
+            bias: b,
+            group: group,
+            stride: 2,
+            pad: 1
+        )
+        let expected = ReferenceMath.batchNorm(
+            conv.values,
+            shape: conv.shape,
+            scale: scale,
+            bias: shift,
+            mean: mean,
+            variance: variance,
+            epsilon: 1e-3
+        )
         let node = folded.graph.nodes[0]
         let fw = try #require(folded.graph.initializers[node.inputs[1]])
         let fb = try #require(folded.graph.initializers[node.inputs[2]])
-        let actual = ReferenceMath.conv2d(x: x, xShape: xShape, w: fw.floats(), wShape: fw.shape, bias: fb.floats(), group: group, stride: 2, pad: 1)
+        let actual = ReferenceMath.conv2d(
+            x: x,
+            xShape: xShape,
+            w: fw.floats(),
+            wShape: fw.shape,
+            bias: fb.floats(),
+            group: group,
+            stride: 2,
+            pad: 1
+        )
         #expect(ReferenceMath.maxRelativeError(actual.values, expected) < 1e-5)
     }
 
     @Test(arguments: [false, true])
     func batchNormFoldsIntoGemm(transB: Bool) throws {
         let (m, k, n) = (3, 5, 4)
-        let a = TestModels.floats(m * k, seed: 200), b = TestModels.floats(k * n, seed: 201), c = TestModels.floats(n, seed: 202)
+        let a = TestModels.floats(m * k, seed: 200), b = TestModels.floats(k * n, seed: 201),
+            c = TestModels.floats(n, seed: 202)
         let scale = TestModels.floats(n, seed: 203).map { $0 + 1.5 }, shift = TestModels.floats(n, seed: 204)
         let mean = TestModels.floats(n, seed: 205), variance = TestModels.floats(n, seed: 206).map { abs($0) + 0.2 }
         var g = Graph()
@@ -56,18 +93,41 @@ import Testing
             "mu": Tensor(floats: mean, shape: [n]), "var": Tensor(floats: variance, shape: [n]),
         ]
         g.nodes = [
-            Node(name: "gemm", opType: "Gemm", inputs: ["a", "b", "c"], outputs: ["g"],
-                 attributes: ["transB": .int(transB ? 1 : 0), "alpha": .float(0.7), "beta": .float(0.3)]),
+            Node(
+                name: "gemm",
+                opType: "Gemm",
+                inputs: ["a", "b", "c"],
+                outputs: ["g"],
+                attributes: ["transB": .int(transB ? 1 : 0), "alpha": .float(0.7), "beta": .float(0.3)]
+            ),
             Node(name: "bn", opType: "BatchNormalization", inputs: ["g", "s", "t", "mu", "var"], outputs: ["y"]),
         ]
         let folded = try Model(graph: g).normalized()
         #expect(folded.graph.nodes.map(\.opType) == ["Gemm"])
         let gemm = ReferenceMath.gemm(a: a, m: m, k: k, b: b, n: n, transB: transB, c: c, alpha: 0.7, beta: 0.3)
-        let expected = ReferenceMath.batchNorm(gemm, shape: [m, n], scale: scale, bias: shift, mean: mean, variance: variance, epsilon: 1e-5)
+        let expected = ReferenceMath.batchNorm(
+            gemm,
+            shape: [m, n],
+            scale: scale,
+            bias: shift,
+            mean: mean,
+            variance: variance,
+            epsilon: 1e-5
+        )
         let node = folded.graph.nodes[0]
         let fb = try #require(folded.graph.initializers[node.inputs[1]]).floats()
         let fc = try #require(folded.graph.initializers[node.inputs[2]]).floats()
-        let actual = ReferenceMath.gemm(a: a, m: m, k: k, b: fb, n: n, transB: transB, c: fc, alpha: 0.7, beta: try node.float("beta", default: 1))
+        let actual = ReferenceMath.gemm(
+            a: a,
+            m: m,
+            k: k,
+            b: fb,
+            n: n,
+            transB: transB,
+            c: fc,
+            alpha: 0.7,
+            beta: try node.float("beta", default: 1)
+        )
         #expect(ReferenceMath.maxRelativeError(actual, expected) < 1e-5)
     }
 
@@ -83,9 +143,21 @@ import Testing
         g.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [1, 3, 1, 5])]
         g.outputs = [ValueInfo(name: "y", elementType: .float32, shape: nil)]
         g.nodes = [
-            Node(name: "clip", opType: "Clip", inputs: ["x"], outputs: ["c"], attributes: ["min": .float(-1), "max": .float(2)]),
+            Node(
+                name: "clip",
+                opType: "Clip",
+                inputs: ["x"],
+                outputs: ["c"],
+                attributes: ["min": .float(-1), "max": .float(2)]
+            ),
             Node(name: "sq", opType: "Squeeze", inputs: ["c"], outputs: ["s"], attributes: ["axes": .ints([2])]),
-            Node(name: "pad", opType: "Pad", inputs: ["s"], outputs: ["p"], attributes: ["pads": .ints([0, 1, 0, 1, 0, 2]), "value": .float(0.5)]),
+            Node(
+                name: "pad",
+                opType: "Pad",
+                inputs: ["s"],
+                outputs: ["p"],
+                attributes: ["pads": .ints([0, 1, 0, 1, 0, 2]), "value": .float(0.5)]
+            ),
             Node(name: "mean", opType: "ReduceMean", inputs: ["p"], outputs: ["y"], attributes: ["axes": .ints([1])]),
         ]
         let model = Model(opsets: ["": 10], graph: g)
@@ -93,7 +165,10 @@ import Testing
         let canonical = try model.normalized()
         #expect(canonical.opsets[""] == Model.canonicalOpset)
         for node in canonical.graph.nodes {
-            #expect(node.attributes["axes"] == nil && node.attributes["min"] == nil && node.attributes["pads"] == nil, "\(node.opType)")
+            #expect(
+                node.attributes["axes"] == nil && node.attributes["min"] == nil && node.attributes["pads"] == nil,
+                "\(node.opType)"
+            )
         }
         let clip = try #require(canonical.graph.nodes.first { $0.opType == "Clip" })
         #expect(clip.inputs.count == 3)
@@ -109,8 +184,15 @@ import Testing
         var g = Graph()
         g.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [1, 2, 3, 4])]
         g.outputs = [ValueInfo(name: "y", elementType: .float32, shape: nil)]
-        g.nodes = [Node(name: "up", opType: "Upsample", inputs: ["x"], outputs: ["y"],
-                        attributes: ["scales": .floats([1, 1, 2, 3]), "mode": .string("bilinear")])]
+        g.nodes = [
+            Node(
+                name: "up",
+                opType: "Upsample",
+                inputs: ["x"],
+                outputs: ["y"],
+                attributes: ["scales": .floats([1, 1, 2, 3]), "mode": .string("bilinear")]
+            )
+        ]
         let canonical = try Model(opsets: ["": 7], graph: g).normalized()
         let node = canonical.graph.nodes[0]
         #expect(node.opType == "Resize")
@@ -135,7 +217,13 @@ import Testing
         g.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [2, 3])]
         g.outputs = [ValueInfo(name: "y", elementType: .float32, shape: nil)]
         g.nodes = [
-            Node(name: "k", opType: "Constant", inputs: [], outputs: ["k"], attributes: ["value_floats": .floats([1, 2, 3])]),
+            Node(
+                name: "k",
+                opType: "Constant",
+                inputs: [],
+                outputs: ["k"],
+                attributes: ["value_floats": .floats([1, 2, 3])]
+            ),
             Node(name: "id", opType: "Identity", inputs: ["x"], outputs: ["xi"]),
             Node(name: "add", opType: "Add", inputs: ["xi", "k"], outputs: ["sum"]),
             Node(name: "drop", opType: "Dropout", inputs: ["sum"], outputs: ["y"]),

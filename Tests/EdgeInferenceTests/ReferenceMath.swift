@@ -4,8 +4,14 @@
 /// runtime's kernels): NCHW 2-D convolution with groups, strides and pads, BatchNormalization, Gemm.
 enum ReferenceMath {
     static func conv2d(
-        x: [Float], xShape: [Int], w: [Float], wShape: [Int], bias: [Float]?,
-        group: Int, stride: Int, pad: Int
+        x: [Float],
+        xShape: [Int],
+        w: [Float],
+        wShape: [Int],
+        bias: [Float]?,
+        group: Int,
+        stride: Int,
+        pad: Int
     ) -> (values: [Float], shape: [Int]) {
         let (n, c, h, wd) = (xShape[0], xShape[1], xShape[2], xShape[3])
         let (m, cg, kh, kw) = (wShape[0], wShape[1], wShape[2], wShape[3])
@@ -24,7 +30,8 @@ enum ReferenceMath {
                                 for kx in 0..<kw {
                                     let iy = y * stride - pad + ky, ix = x0 * stride - pad + kx
                                     guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
-                                    acc += Double(x[((b * c + channel) * h + iy) * wd + ix])
+                                    acc +=
+                                        Double(x[((b * c + channel) * h + iy) * wd + ix])
                                         * Double(w[((o * cg + ci) * kh + ky) * kw + kx])
                                 }
                             }
@@ -38,7 +45,15 @@ enum ReferenceMath {
     }
 
     /// BatchNormalization over axis 1 of an N×C×... tensor.
-    static func batchNorm(_ x: [Float], shape: [Int], scale: [Float], bias: [Float], mean: [Float], variance: [Float], epsilon: Float) -> [Float] {
+    static func batchNorm(
+        _ x: [Float],
+        shape: [Int],
+        scale: [Float],
+        bias: [Float],
+        mean: [Float],
+        variance: [Float],
+        epsilon: Float
+    ) -> [Float] {
         let c = shape[1]
         let inner = shape.dropFirst(2).reduce(1, *)
         return x.indices.map { i in
@@ -48,7 +63,17 @@ enum ReferenceMath {
     }
 
     /// alpha·A·Bᵀ(opt) + beta·C with C of shape [N].
-    static func gemm(a: [Float], m: Int, k: Int, b: [Float], n: Int, transB: Bool, c: [Float], alpha: Float, beta: Float) -> [Float] {
+    static func gemm(
+        a: [Float],
+        m: Int,
+        k: Int,
+        b: [Float],
+        n: Int,
+        transB: Bool,
+        c: [Float],
+        alpha: Float,
+        beta: Float
+    ) -> [Float] {
         var out = [Float](repeating: 0, count: m * n)
         for i in 0..<m {
             for j in 0..<n {

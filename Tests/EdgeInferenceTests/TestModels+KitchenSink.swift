@@ -27,12 +27,22 @@ extension TestModels {
         }
         g.nodes = [
             // [1,4,9,9] → (9 + 2 − 3)/2 + 1 = 5 → [1,6,5,5]
-            node("Conv", ["x", "w"], "conv", ["group": .int(2), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]),
+            node(
+                "Conv",
+                ["x", "w"],
+                "conv",
+                ["group": .int(2), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]
+            ),
             node("Relu", ["conv"], "relu"),
             // ceil((5 + 2 − 3)/2) + 1 = 3 → [1,6,3,3]
             node(
-                "MaxPool", ["relu"], "pool",
-                ["kernel_shape": .ints([3, 3]), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1]), "ceil_mode": .int(1)]
+                "MaxPool",
+                ["relu"],
+                "pool",
+                [
+                    "kernel_shape": .ints([3, 3]), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1]),
+                    "ceil_mode": .int(1),
+                ]
             ),
             // 2·(3 − 1) + 2 = 6 → [1,3,6,6]
             node("ConvTranspose", ["pool", "tw"], "up", ["strides": .ints([2, 2])]),
@@ -42,7 +52,13 @@ extension TestModels {
             node("Reshape", ["nhwc", "shape"], "flat"),  // [1,588]
             node("Unsqueeze", ["flat", "axes0"], "unsq"),  // [1,1,588]
             node("Squeeze", ["unsq", "axes0"], "sq"),  // [1,588]
-            Node(name: "split", opType: "Split", inputs: ["sq", "split"], outputs: ["a", "b"], attributes: ["axis": .int(1)]),
+            Node(
+                name: "split",
+                opType: "Split",
+                inputs: ["sq", "split"],
+                outputs: ["a", "b"],
+                attributes: ["axis": .int(1)]
+            ),
             node("Concat", ["a", "b"], "cat", ["axis": .int(1)]),  // [1,588]
             node("ReduceMean", ["cat", "axes1"], "mean"),  // [1,1]
             node("Softmax", ["mean"], "soft"),

@@ -26,19 +26,27 @@ enum TestModels {
         ]
         g.nodes = [
             Node(
-                name: "conv", opType: "Conv", inputs: ["input", "w", "b"], outputs: ["c"],
+                name: "conv",
+                opType: "Conv",
+                inputs: ["input", "w", "b"],
+                outputs: ["c"],
                 attributes: ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])]
             ),
             Node(
-                name: "bn", opType: "BatchNormalization",
-                inputs: ["c", "bn_scale", "bn_bias", "bn_mean", "bn_var"], outputs: ["n"],
+                name: "bn",
+                opType: "BatchNormalization",
+                inputs: ["c", "bn_scale", "bn_bias", "bn_mean", "bn_var"],
+                outputs: ["n"],
                 attributes: ["epsilon": .float(1e-5)]
             ),
             Node(name: "relu", opType: "Relu", inputs: ["n"], outputs: ["r"]),
             Node(name: "gap", opType: "GlobalAveragePool", inputs: ["r"], outputs: ["p"]),
             Node(name: "flat", opType: "Flatten", inputs: ["p"], outputs: ["f"]),
             Node(
-                name: "fc", opType: "Gemm", inputs: ["f", "fc_w", "fc_b"], outputs: ["logits"],
+                name: "fc",
+                opType: "Gemm",
+                inputs: ["f", "fc_w", "fc_b"],
+                outputs: ["logits"],
                 attributes: ["transB": .int(1)]
             ),
         ]

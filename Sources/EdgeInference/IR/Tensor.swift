@@ -16,7 +16,8 @@ public struct Tensor: Sendable, Equatable {
         guard data.count == n * elementType.byteWidth else {
             throw ONNXError(
                 code: .invalidModel,
-                message: "tensor of shape \(shape) and type \(elementType) needs \(n * elementType.byteWidth) bytes, has \(data.count)"
+                message:
+                    "tensor of shape \(shape) and type \(elementType) needs \(n * elementType.byteWidth) bytes, has \(data.count)"
             )
         }
         self.elementType = elementType

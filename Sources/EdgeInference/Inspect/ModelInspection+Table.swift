@@ -4,7 +4,11 @@ extension ModelInspection {
         var lines: [String] = []
         func row(_ label: String, _ value: String) { lines.append(label.padding(to: 14) + value) }
         row("Model", title)
-        row("Producer", (producer.isEmpty ? "?" : producer) + ", IR version \(irVersion)" + (graphName.isEmpty ? "" : ", graph '\(graphName)'"))
+        row(
+            "Producer",
+            (producer.isEmpty ? "?" : producer) + ", IR version \(irVersion)"
+                + (graphName.isEmpty ? "" : ", graph '\(graphName)'")
+        )
         row("Opsets", opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         var q = quantization.scheme
         if let g = quantization.granularity { q += ", \(g)" }

@@ -54,7 +54,9 @@ public struct ModelInspection: Sendable, Encodable {
         outputs = graph.outputs.map(Self.value)
         nodeCount = graph.nodes.count
         var histogram: [String: Int] = [:]
-        for node in graph.nodes { histogram[node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)", default: 0] += 1 }
+        for node in graph.nodes {
+            histogram[node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)", default: 0] += 1
+        }
         operators = histogram
         parameterCount = graph.initializers.values.reduce(0) { $0 + $1.count }
         parameterBytes = graph.initializers.values.reduce(0) { $0 + $1.data.count }

@@ -26,9 +26,12 @@ public struct QuantizationSummary: Sendable, Encodable, Equatable {
         let ops = Set(graph.nodes.map(\.opType))
         var schemes: [String] = []
         let isQOperator = !ops.isDisjoint(with: Self.qoperatorOps)
-        let isDynamic = ops.contains("DynamicQuantizeLinear") || ops.contains("ConvInteger") || ops.contains("MatMulInteger")
+        let isDynamic =
+            ops.contains("DynamicQuantizeLinear") || ops.contains("ConvInteger") || ops.contains("MatMulInteger")
         // In QOperator and dynamic models Q/DQ only sit at the edges; QDQ means DQ feeds float compute.
-        let computeOps: Set<String> = ["Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Mul", "Concat", "AveragePool", "MaxPool"]
+        let computeOps: Set<String> = [
+            "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Mul", "Concat", "AveragePool", "MaxPool",
+        ]
         let producers = Dictionary(graph.nodes.flatMap { n in n.outputs.map { ($0, n.opType) } }) { a, _ in a }
         let isQDQ = graph.nodes.contains { node in
             computeOps.contains(node.opType) && node.inputs.contains { producers[$0] == "DequantizeLinear" }

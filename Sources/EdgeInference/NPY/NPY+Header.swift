@@ -5,7 +5,9 @@ extension NPY {
             NPYError(code: .badHeader, message: message, field: field)
         }
         let text = header.trimmingWhitespace()
-        guard text.hasPrefix("{"), text.hasSuffix("}") else { throw bad("header is not a dictionary: \(text.prefix(80))") }
+        guard text.hasPrefix("{"), text.hasSuffix("}") else {
+            throw bad("header is not a dictionary: \(text.prefix(80))")
+        }
         guard let descr = value(of: "descr", in: text) else { throw bad("missing key", "descr") }
         guard let fortran = value(of: "fortran_order", in: text) else { throw bad("missing key", "fortran_order") }
         guard let shapeText = value(of: "shape", in: text) else { throw bad("missing key", "shape") }
@@ -16,8 +18,14 @@ extension NPY {
             "<i4": .int32, "<i8": .int64, "|b1": .bool, "b1": .bool, "<f8": .float64,
         ]
         guard let type = table[code] else {
-            if code.hasPrefix(">") { throw NPYError(code: .unsupported, message: "big-endian data '\(code)'", field: "descr") }
-            throw NPYError(code: .unsupported, message: "dtype '\(code)' (supported: float32, int8, uint8, int32, int64)", field: "descr")
+            if code.hasPrefix(">") {
+                throw NPYError(code: .unsupported, message: "big-endian data '\(code)'", field: "descr")
+            }
+            throw NPYError(
+                code: .unsupported,
+                message: "dtype '\(code)' (supported: float32, int8, uint8, int32, int64)",
+                field: "descr"
+            )
         }
         switch fortran {
         case "False": break

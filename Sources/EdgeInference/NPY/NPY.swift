@@ -42,14 +42,19 @@ public enum NPY {
             headerLength = Int(prefix[8]) | Int(prefix[9]) << 8
             headerStart = 10
         case 2:
-            guard prefix.count >= 12 else { throw NPYError(code: .truncated, message: "file ends inside the header length") }
+            guard prefix.count >= 12 else {
+                throw NPYError(code: .truncated, message: "file ends inside the header length")
+            }
             headerLength = Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24
             headerStart = 12
         default:
             throw NPYError(code: .unsupported, message: "format version \(major).\(prefix[7]) (only 1.x and 2.x)")
         }
         guard headerLength <= bytes.count - headerStart else {
-            throw NPYError(code: .truncated, message: "header of \(headerLength) bytes exceeds the file (\(bytes.count) bytes)")
+            throw NPYError(
+                code: .truncated,
+                message: "header of \(headerLength) bytes exceeds the file (\(bytes.count) bytes)"
+            )
         }
         let header = bytes.slice(from: headerStart, count: headerLength).withUnsafeBytes {
             String(decoding: $0, as: UTF8.self)

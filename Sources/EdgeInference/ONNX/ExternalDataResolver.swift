@@ -33,7 +33,10 @@ final class ExternalDataResolver {
         guard !location.hasPrefix("/"), !location.contains("\0"), !components.contains(".."),
             !location.contains("\\")
         else {
-            throw fail("location '\(location)' must be a relative path inside the model's directory", tensor: proto.name)
+            throw fail(
+                "location '\(location)' must be a relative path inside the model's directory",
+                tensor: proto.name
+            )
         }
         let path = baseDirectory.isEmpty ? location : baseDirectory + "/" + location
         let storage: ByteStorage
@@ -56,7 +59,8 @@ final class ExternalDataResolver {
         guard offset <= storage.count, size >= 0, size <= storage.count - offset else {
             throw ONNXError(
                 code: .externalData,
-                message: "tensor '\(proto.name)': offset \(offset) + length \(size) exceeds the file size \(storage.count)",
+                message:
+                    "tensor '\(proto.name)': offset \(offset) + length \(size) exceeds the file size \(storage.count)",
                 file: path,
                 field: "TensorProto.external_data"
             )

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reading and writing `.onnx` files.
@@ -20,7 +20,9 @@ extension Model {
     public func save(to path: String, externalData: ExternalDataPolicy? = nil) throws(ONNXError) {
         let (p, blob) = proto(externalData: externalData)
         if let externalData {
-            let dataPath = Self.directory(of: path).map { $0.isEmpty ? externalData.location : $0 + "/" + externalData.location }
+            let dataPath = Self.directory(of: path).map {
+                $0.isEmpty ? externalData.location : $0 + "/" + externalData.location
+            }
             try writeFile(dataPath ?? externalData.location, blob)
         }
         try writeFile(path, p.serialized())

@@ -86,7 +86,11 @@ extension Graph {
         var initializers: [String: Tensor] = [:]
         for tensorProto in proto.initializers {
             guard !tensorProto.name.isEmpty else {
-                throw ONNXError(code: .invalidModel, message: "initializer without a name", field: "GraphProto.initializer")
+                throw ONNXError(
+                    code: .invalidModel,
+                    message: "initializer without a name",
+                    field: "GraphProto.initializer"
+                )
             }
             guard initializers[tensorProto.name] == nil else {
                 throw ONNXError(
@@ -146,7 +150,12 @@ extension Graph {
 extension Node {
     init(proto: NodeProto, external: ExternalDataResolver) throws(ONNXError) {
         guard !proto.opType.isEmpty else {
-            throw ONNXError(code: .invalidModel, message: "node without op_type", field: "NodeProto.op_type", node: proto.name)
+            throw ONNXError(
+                code: .invalidModel,
+                message: "node without op_type",
+                field: "NodeProto.op_type",
+                node: proto.name
+            )
         }
         var attributes: [String: Attribute] = [:]
         for a in proto.attributes {
@@ -175,7 +184,9 @@ extension Node {
         p.domain = domain
         p.inputs = inputs
         p.outputs = outputs
-        p.attributes = attributes.keys.sorted().map { attributes[$0]!.proto(name: $0, externalData: externalData, blob: &blob) }
+        p.attributes = attributes.keys.sorted().map {
+            attributes[$0]!.proto(name: $0, externalData: externalData, blob: &blob)
+        }
         return p
     }
 }
@@ -186,11 +197,23 @@ extension Attribute {
         var kind = Kind(rawValue: a.type) ?? .undefined
         if kind == .undefined {
             // Very old exporters leave `type` unset; infer it from the field that is present.
-            if a.t != nil { kind = .tensor } else if a.g != nil { kind = .graph } else if !a.floats.isEmpty {
+            if a.t != nil {
+                kind = .tensor
+            } else if a.g != nil {
+                kind = .graph
+            } else if !a.floats.isEmpty {
                 kind = .floats
-            } else if !a.ints.isEmpty { kind = .ints } else if !a.strings.isEmpty { kind = .strings } else if !a.s.isEmpty {
+            } else if !a.ints.isEmpty {
+                kind = .ints
+            } else if !a.strings.isEmpty {
+                kind = .strings
+            } else if !a.s.isEmpty {
                 kind = .string
-            } else if a.f != 0 { kind = .float } else { kind = .int }
+            } else if a.f != 0 {
+                kind = .float
+            } else {
+                kind = .int
+            }
         }
         func missing() -> ONNXError {
             ONNXError(

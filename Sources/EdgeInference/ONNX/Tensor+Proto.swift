@@ -36,7 +36,10 @@ extension Tensor {
         }
         if let raw = proto.rawData {
             guard raw.count == byteCount else {
-                throw invalid("raw_data has \(raw.count) bytes, shape \(shape) of \(type) needs \(byteCount)", "raw_data")
+                throw invalid(
+                    "raw_data has \(raw.count) bytes, shape \(shape) of \(type) needs \(byteCount)",
+                    "raw_data"
+                )
             }
             try self.init(elementType: type, shape: shape, data: raw)
             return

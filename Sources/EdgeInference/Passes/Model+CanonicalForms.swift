@@ -94,7 +94,10 @@ extension Model {
     }
 
     private mutating func int64Input(_ values: [Int], _ node: Node, _ what: String) -> String {
-        graph.addInitializer(Tensor(int64s: values.map { Int64($0) }, shape: [values.count]), base: "\(node.name_)_\(what)")
+        graph.addInitializer(
+            Tensor(int64s: values.map { Int64($0) }, shape: [values.count]),
+            base: "\(node.name_)_\(what)"
+        )
     }
 
     private func trimTrailingEmpty(_ inputs: inout [String]) {
@@ -122,10 +125,14 @@ extension Model {
     }
 
     /// Upsample (7, 9) and Resize-10 → Resize(X, "", scales) with the coordinate rule they used.
-    private mutating func canonicalizeOldResize(_ node: inout Node, scalesInput: String?, opset: Int) throws(ONNXError) {
+    private mutating func canonicalizeOldResize(_ node: inout Node, scalesInput: String?, opset: Int) throws(ONNXError)
+    {
         var scales = scalesInput
         if scales == nil, let fromAttribute = try node.floats("scales") {
-            scales = graph.addInitializer(Tensor(floats: fromAttribute, shape: [fromAttribute.count]), base: "\(node.name_)_scales")
+            scales = graph.addInitializer(
+                Tensor(floats: fromAttribute, shape: [fromAttribute.count]),
+                base: "\(node.name_)_scales"
+            )
         }
         guard let scales else {
             throw ONNXError(code: .invalidModel, message: "\(node.opType) needs scales", node: node.name_)
@@ -149,7 +156,8 @@ extension Model {
     }
 
     /// Softmax before opset 13 works on the input flattened to 2-D at `axis`.
-    private mutating func canonicalizeOldSoftmax(_ node: Node, types: [String: TensorType]) throws(ONNXError) -> [Node] {
+    private mutating func canonicalizeOldSoftmax(_ node: Node, types: [String: TensorType]) throws(ONNXError) -> [Node]
+    {
         guard let xName = node.input(0), let x = types[xName] else {
             throw ONNXError(code: .shapeInference, message: "Softmax input has no inferred shape", node: node.name_)
         }
@@ -163,11 +171,22 @@ extension Model {
         let flat = graph.uniqueName("\(node.name_)_flat")
         let soft = graph.uniqueName("\(node.name_)_softmax2d")
         let shape = int64Input(x.shape, node, "shape")
-        let flatten = Node(name: flat, opType: "Flatten", inputs: [xName], outputs: [flat], attributes: ["axis": .int(axis)])
+        let flatten = Node(
+            name: flat,
+            opType: "Flatten",
+            inputs: [xName],
+            outputs: [flat],
+            attributes: ["axis": .int(axis)]
+        )
         canonical.inputs = [flat]
         canonical.outputs = [soft]
         canonical.attributes = ["axis": .int(-1)]
-        let reshape = Node(name: node.name_ + "_reshape", opType: "Reshape", inputs: [soft, shape], outputs: node.outputs)
+        let reshape = Node(
+            name: node.name_ + "_reshape",
+            opType: "Reshape",
+            inputs: [soft, shape],
+            outputs: node.outputs
+        )
         return [flatten, canonical, reshape]
     }
 }

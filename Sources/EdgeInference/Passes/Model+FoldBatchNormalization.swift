@@ -25,7 +25,9 @@ extension Model {
         let mean = params[2]!.doubles(), variance = params[3]!.doubles()
         let epsilon = Double(try bn.float("epsilon", default: 1e-5))
         let channels = gamma.count
-        guard channels > 0, beta.count == channels, mean.count == channels, variance.count == channels else { return false }
+        guard channels > 0, beta.count == channels, mean.count == channels, variance.count == channels else {
+            return false
+        }
         var factor = [Double](repeating: 0, count: channels)
         var shift = [Double](repeating: 0, count: channels)
         for c in 0..<channels {
@@ -48,7 +50,9 @@ extension Model {
             var weights = w.doubles()
             for i in weights.indices { weights[i] *= factor[i / perChannel] }
             let newBias = (0..<channels).map { (bias?[$0] ?? 0) * factor[$0] + shift[$0] }
-            producer.inputs = [producer.inputs[0], store(weights, w.shape, wName), store(newBias, [channels], "\(wName)_bias")]
+            producer.inputs = [
+                producer.inputs[0], store(weights, w.shape, wName), store(newBias, [channels], "\(wName)_bias"),
+            ]
         case "ConvTranspose":
             // W is [C_in, C_out/group, k...]; output channel of (i, j) is (i / (C_in/group)) · (C_out/group) + j.
             let group = try producer.int("group", default: 1)
@@ -67,7 +71,9 @@ extension Model {
                 }
             }
             let newBias = (0..<channels).map { (bias?[$0] ?? 0) * factor[$0] + shift[$0] }
-            producer.inputs = [producer.inputs[0], store(weights, w.shape, wName), store(newBias, [channels], "\(wName)_bias")]
+            producer.inputs = [
+                producer.inputs[0], store(weights, w.shape, wName), store(newBias, [channels], "\(wName)_bias"),
+            ]
         case "Gemm":
             guard try foldIntoGemm(&producer, w: w, wName: wName, factor: factor, shift: shift) else { return false }
         default:

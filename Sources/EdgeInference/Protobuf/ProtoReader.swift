@@ -168,7 +168,9 @@ struct ProtoReader {
     mutating func readRepeatedFixed32(_ wt: WireType, into values: inout [UInt32]) throws(ONNXError) {
         if wt == .lengthDelimited {
             let payload = try readLengthDelimited()
-            guard payload.count % 4 == 0 else { throw error("packed fixed32 length \(payload.count) not a multiple of 4") }
+            guard payload.count % 4 == 0 else {
+                throw error("packed fixed32 length \(payload.count) not a multiple of 4")
+            }
             var packed = try ProtoReader(payload, message: message, depth: depth)
             values.reserveCapacity(values.count + payload.count / 4)
             while !packed.isAtEnd { values.append(try packed.readFixed32()) }
@@ -181,7 +183,9 @@ struct ProtoReader {
     mutating func readRepeatedFixed64(_ wt: WireType, into values: inout [UInt64]) throws(ONNXError) {
         if wt == .lengthDelimited {
             let payload = try readLengthDelimited()
-            guard payload.count % 8 == 0 else { throw error("packed fixed64 length \(payload.count) not a multiple of 8") }
+            guard payload.count % 8 == 0 else {
+                throw error("packed fixed64 length \(payload.count) not a multiple of 8")
+            }
             var packed = try ProtoReader(payload, message: message, depth: depth)
             values.reserveCapacity(values.count + payload.count / 8)
             while !packed.isAtEnd { values.append(try packed.readFixed64()) }

@@ -66,13 +66,17 @@ struct InferenceContext {
 
     func requireType(_ t: TensorType, _ allowed: [ElementType], _ what: String) throws(ONNXError) {
         guard allowed.contains(t.elementType) else {
-            throw error("\(what) has type \(t.elementType); expected " + allowed.map(\.description).joined(separator: " or "))
+            throw error(
+                "\(what) has type \(t.elementType); expected " + allowed.map(\.description).joined(separator: " or ")
+            )
         }
     }
 
     /// Normalizes a possibly negative axis against `rank`.
     func axis(_ value: Int, rank: Int, name: String = "axis") throws(ONNXError) -> Int {
-        guard value >= -rank, value < rank else { throw error("\(name) \(value) out of range for rank \(rank)", field: name) }
+        guard value >= -rank, value < rank else {
+            throw error("\(name) \(value) out of range for rank \(rank)", field: name)
+        }
         return value < 0 ? value + rank : value
     }
 

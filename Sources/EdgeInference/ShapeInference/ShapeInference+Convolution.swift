@@ -16,13 +16,27 @@ extension ShapeInference {
             dilations = try c.node.ints("dilations") ?? Array(repeating: 1, count: n)
             pads = try c.node.ints("pads") ?? Array(repeating: 0, count: 2 * n)
             autoPad = try c.node.string("auto_pad", default: "NOTSET")
-            guard strides.count == n else { throw c.error("strides has \(strides.count) values for \(n) spatial axes", field: "strides") }
-            guard dilations.count == n else { throw c.error("dilations has \(dilations.count) values for \(n) spatial axes", field: "dilations") }
-            guard pads.count == 2 * n else { throw c.error("pads has \(pads.count) values for \(n) spatial axes", field: "pads") }
-            guard kernel.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else { throw c.error("bad kernel_shape \(kernel)", field: "kernel_shape") }
-            guard strides.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else { throw c.error("bad strides \(strides)", field: "strides") }
-            guard dilations.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else { throw c.error("bad dilations \(dilations)", field: "dilations") }
-            guard pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else { throw c.error("bad pads \(pads)", field: "pads") }
+            guard strides.count == n else {
+                throw c.error("strides has \(strides.count) values for \(n) spatial axes", field: "strides")
+            }
+            guard dilations.count == n else {
+                throw c.error("dilations has \(dilations.count) values for \(n) spatial axes", field: "dilations")
+            }
+            guard pads.count == 2 * n else {
+                throw c.error("pads has \(pads.count) values for \(n) spatial axes", field: "pads")
+            }
+            guard kernel.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+                throw c.error("bad kernel_shape \(kernel)", field: "kernel_shape")
+            }
+            guard strides.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+                throw c.error("bad strides \(strides)", field: "strides")
+            }
+            guard dilations.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
+                throw c.error("bad dilations \(dilations)", field: "dilations")
+            }
+            guard pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 20 }) else {
+                throw c.error("bad pads \(pads)", field: "pads")
+            }
             guard ["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(autoPad) else {
                 throw c.error("unknown auto_pad '\(autoPad)'", field: "auto_pad")
             }
@@ -37,12 +51,16 @@ extension ShapeInference {
             case "SAME_UPPER", "SAME_LOWER":
                 out = (input + s - 1) / s
             case "VALID":
-                guard input >= extent else { throw c.error("input size \(input) smaller than the kernel extent \(extent)") }
+                guard input >= extent else {
+                    throw c.error("input size \(input) smaller than the kernel extent \(extent)")
+                }
                 out = (input - extent) / s + 1
             default:
                 let padded = try c.add(input, pads[i] + pads[i + kernel.count])
                 guard padded >= extent else {
-                    throw c.error("padded input size \(padded) smaller than the kernel extent \(extent) on spatial axis \(i)")
+                    throw c.error(
+                        "padded input size \(padded) smaller than the kernel extent \(extent) on spatial axis \(i)"
+                    )
                 }
                 if ceilMode {
                     var o = (padded - extent + s - 1) / s + 1
@@ -57,7 +75,9 @@ extension ShapeInference {
         }
     }
 
-    static func convolution(_ c: InferenceContext, weightIndex: Int, output: ElementType) throws(ONNXError) -> TensorType {
+    static func convolution(_ c: InferenceContext, weightIndex: Int, output: ElementType) throws(ONNXError)
+        -> TensorType
+    {
         let x = try c.input(0)
         let w = try c.input(weightIndex)
         guard x.rank >= 3 else { throw c.error("input must be N×C×spatial, got \(x)") }
@@ -68,9 +88,13 @@ extension ShapeInference {
         guard x.shape[1] == channels else {
             throw c.error("input has \(x.shape[1]) channels; weight \(w.shape) with group \(group) needs \(channels)")
         }
-        guard w.shape[0] % group == 0 else { throw c.error("\(w.shape[0]) output channels not divisible by group \(group)") }
+        guard w.shape[0] % group == 0 else {
+            throw c.error("\(w.shape[0]) output channels not divisible by group \(group)")
+        }
         let kernel = try c.node.ints("kernel_shape") ?? Array(w.shape.dropFirst(2))
-        guard kernel == Array(w.shape.dropFirst(2)) else { throw c.error("kernel_shape \(kernel) does not match weight \(w.shape)") }
+        guard kernel == Array(w.shape.dropFirst(2)) else {
+            throw c.error("kernel_shape \(kernel) does not match weight \(w.shape)")
+        }
         let window = try Window(c, kernel: kernel)
         var shape = [x.shape[0], w.shape[0]]
         for i in 0..<kernel.count {
@@ -85,11 +109,15 @@ extension ShapeInference {
     static func convTranspose(_ c: InferenceContext) throws(ONNXError) -> TensorType {
         let x = try c.input(0)
         let w = try c.input(1)
-        guard x.rank >= 3, w.rank == x.rank else { throw c.error("input \(x) and weight \(w) must be N×C×spatial of equal rank") }
+        guard x.rank >= 3, w.rank == x.rank else {
+            throw c.error("input \(x) and weight \(w) must be N×C×spatial of equal rank")
+        }
         let group = try c.node.int("group", default: 1)
         guard group >= 1 else { throw c.error("group \(group) must be ≥ 1", field: "group") }
         guard x.shape[1] == w.shape[0], w.shape[0] % group == 0 else {
-            throw c.error("input channels \(x.shape[1]) must equal weight dim 0 (\(w.shape[0])) and be divisible by group \(group)")
+            throw c.error(
+                "input channels \(x.shape[1]) must equal weight dim 0 (\(w.shape[0])) and be divisible by group \(group)"
+            )
         }
         let kernel = try c.node.ints("kernel_shape") ?? Array(w.shape.dropFirst(2))
         let window = try Window(c, kernel: kernel)
@@ -128,7 +156,9 @@ extension ShapeInference {
     static func pool(_ c: InferenceContext) throws(ONNXError) -> TensorType {
         let x = try c.input(0)
         guard x.rank >= 3 else { throw c.error("input must be N×C×spatial, got \(x)") }
-        guard let kernel = try c.node.ints("kernel_shape") else { throw c.error("kernel_shape is required", field: "kernel_shape") }
+        guard let kernel = try c.node.ints("kernel_shape") else {
+            throw c.error("kernel_shape is required", field: "kernel_shape")
+        }
         guard kernel.count == x.rank - 2 else { throw c.error("kernel_shape \(kernel) does not fit input \(x)") }
         let window = try Window(c, kernel: kernel)
         let ceilMode = try c.node.int("ceil_mode", default: 0) != 0

@@ -47,7 +47,9 @@ extension ShapeInference {
         return TensorType(type, x.shape)
     }
 
-    static func gemm(_ c: InferenceContext, a: Int, b: Int, c bias: Int, output: ElementType) throws(ONNXError) -> TensorType {
+    static func gemm(_ c: InferenceContext, a: Int, b: Int, c bias: Int, output: ElementType) throws(ONNXError)
+        -> TensorType
+    {
         let ta = try c.input(a)
         let tb = try c.input(b)
         guard ta.rank == 2, tb.rank == 2 else { throw c.error("A \(ta) and B \(tb) must be 2-D") }
@@ -56,7 +58,9 @@ extension ShapeInference {
         let (m, k) = transA ? (ta.shape[1], ta.shape[0]) : (ta.shape[0], ta.shape[1])
         let (kb, n) = transB ? (tb.shape[1], tb.shape[0]) : (tb.shape[0], tb.shape[1])
         guard k == kb else {
-            throw c.error("inner dimensions differ: A \(ta.shape)\(transA ? "ᵀ" : "") and B \(tb.shape)\(transB ? "ᵀ" : "")")
+            throw c.error(
+                "inner dimensions differ: A \(ta.shape)\(transA ? "ᵀ" : "") and B \(tb.shape)\(transB ? "ᵀ" : "")"
+            )
         }
         if let tc = try c.optionalInput(bias) {
             // C is broadcast unidirectionally to [M, N].

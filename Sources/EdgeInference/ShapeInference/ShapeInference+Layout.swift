@@ -3,7 +3,9 @@ extension ShapeInference {
     static func flatten(_ c: InferenceContext) throws(ONNXError) -> TensorType {
         let x = try c.input(0)
         let raw = try c.node.int("axis", default: 1)
-        guard raw >= -x.rank, raw <= x.rank else { throw c.error("axis \(raw) out of range for rank \(x.rank)", field: "axis") }
+        guard raw >= -x.rank, raw <= x.rank else {
+            throw c.error("axis \(raw) out of range for rank \(x.rank)", field: "axis")
+        }
         let axis = raw < 0 ? raw + x.rank : raw
         return TensorType(x.elementType, [try c.product(x.shape[..<axis]), try c.product(x.shape[axis...])])
     }
@@ -24,7 +26,9 @@ extension ShapeInference {
         for (i, d) in requested.enumerated() {
             switch d {
             case 0 where !allowZero:
-                guard i < x.rank else { throw c.error("shape \(requested) copies dimension \(i) that input \(x.shape) lacks") }
+                guard i < x.rank else {
+                    throw c.error("shape \(requested) copies dimension \(i) that input \(x.shape) lacks")
+                }
                 shape.append(x.shape[i])
             case -1:
                 guard inferred == nil else { throw c.error("shape \(requested) has more than one -1") }
@@ -154,7 +158,9 @@ extension ShapeInference {
         }
         guard pads.count == 2 * axes.count else { throw c.error("pads \(pads) must have \(2 * axes.count) values") }
         let mode = try c.node.string("mode", default: "constant")
-        guard ["constant", "reflect", "edge", "wrap"].contains(mode) else { throw c.error("unknown mode '\(mode)'", field: "mode") }
+        guard ["constant", "reflect", "edge", "wrap"].contains(mode) else {
+            throw c.error("unknown mode '\(mode)'", field: "mode")
+        }
         var shape = x.shape
         for (i, axis) in axes.enumerated() {
             let limit = 1 << 30
@@ -196,7 +202,9 @@ extension ShapeInference {
         var shape = x.shape
         if let sizes {
             guard scales == nil else { throw c.error("only one of scales and sizes may be given") }
-            guard sizes.count == axes.count, sizes.allSatisfy({ $0 >= 0 }) else { throw c.error("sizes \(sizes) do not fit \(axes.count) axes") }
+            guard sizes.count == axes.count, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw c.error("sizes \(sizes) do not fit \(axes.count) axes")
+            }
             for (i, axis) in axes.enumerated() { shape[axis] = sizes[i] }
         } else if let scales {
             guard scales.count == axes.count else { throw c.error("scales \(scales) do not fit \(axes.count) axes") }

@@ -19,7 +19,9 @@ extension ShapeInference {
         if scale.rank == 1, scale.shape[0] != 1 {
             let axis = try c.axis(try c.node.int("axis", default: 1), rank: x.rank)
             guard x.shape[axis] == scale.shape[0] else {
-                throw c.error("per-axis scale has \(scale.shape[0]) values; axis \(axis) of \(x.shape) has \(x.shape[axis])")
+                throw c.error(
+                    "per-axis scale has \(scale.shape[0]) values; axis \(axis) of \(x.shape) has \(x.shape[axis])"
+                )
             }
         }
         // ORT writes a scalar zero point next to a [1] scale: compare element counts, not shapes.

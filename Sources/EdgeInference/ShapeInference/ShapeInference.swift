@@ -21,7 +21,9 @@ public enum ShapeInference {
     /// - Parameter inputShapes: concrete shapes for graph inputs, overriding the declared ones
     ///   (required for inputs with symbolic or unknown dimensions).
     /// - Returns: types of graph inputs, initializers and every node output, by name.
-    public static func infer(_ model: Model, inputShapes: [String: [Int]] = [:]) throws(ONNXError) -> [String: TensorType] {
+    public static func infer(_ model: Model, inputShapes: [String: [Int]] = [:]) throws(ONNXError) -> [String:
+        TensorType]
+    {
         var types: [String: TensorType] = [:]
         var constants = model.graph.initializers
         for (name, tensor) in model.graph.initializers {
@@ -94,14 +96,17 @@ public enum ShapeInference {
         func unsupported(_ why: String) -> ONNXError {
             ONNXError(
                 code: .unsupportedOperator,
-                message: "unsupported operator '\(node.opType)' (domain \(node.displayDomain), opset \(opset.map(String.init) ?? "not imported")) "
+                message:
+                    "unsupported operator '\(node.opType)' (domain \(node.displayDomain), opset \(opset.map(String.init) ?? "not imported")) "
                     + "in node '\(node.name)': \(why)",
                 node: node.name_
             )
         }
         guard let opset else { throw unsupported("the model does not import domain \(node.displayDomain)") }
         if node.domain.isEmpty, !supportedDefaultOpsets.contains(opset) {
-            throw unsupported("ai.onnx opsets \(supportedDefaultOpsets.lowerBound)–\(supportedDefaultOpsets.upperBound) are supported")
+            throw unsupported(
+                "ai.onnx opsets \(supportedDefaultOpsets.lowerBound)–\(supportedDefaultOpsets.upperBound) are supported"
+            )
         }
         let table = node.domain.isEmpty ? defaultRules : (node.domain == Model.microsoftDomain ? microsoftRules : [:])
         guard let rule = table[node.opType] else { throw unsupported("no implementation") }
@@ -115,9 +120,12 @@ public enum ShapeInference {
     }
 
     static let defaultRules: [String: OperatorRule] = [
-        "Conv": OperatorRule(since: 1) { c throws(ONNXError) in [try convolution(c, weightIndex: 1, output: .float32)] },
+        "Conv": OperatorRule(since: 1) { c throws(ONNXError) in [try convolution(c, weightIndex: 1, output: .float32)]
+        },
         "ConvTranspose": OperatorRule(since: 1) { c throws(ONNXError) in [try convTranspose(c)] },
-        "ConvInteger": OperatorRule(since: 10) { c throws(ONNXError) in [try convolution(c, weightIndex: 1, output: .int32)] },
+        "ConvInteger": OperatorRule(since: 10) { c throws(ONNXError) in
+            [try convolution(c, weightIndex: 1, output: .int32)]
+        },
         "QLinearConv": OperatorRule(since: 10) { c throws(ONNXError) in
             [try convolution(c, weightIndex: 3, output: try quantizedOutputType(c, zeroPoint: 7))]
         },
@@ -154,7 +162,8 @@ public enum ShapeInference {
         "Flatten": OperatorRule(since: 1) { c throws(ONNXError) in [try flatten(c)] },
         "Reshape": OperatorRule(since: 5) { c throws(ONNXError) in [try reshape(c)] },
         "Transpose": OperatorRule(since: 1) { c throws(ONNXError) in [try transpose(c)] },
-        "Concat": OperatorRule(since: 4) { c throws(ONNXError) in [try concat(c, inputs: Array(c.node.inputs.indices))] },
+        "Concat": OperatorRule(since: 4) { c throws(ONNXError) in [try concat(c, inputs: Array(c.node.inputs.indices))]
+        },
         "Squeeze": OperatorRule(since: 1) { c throws(ONNXError) in [try squeeze(c)] },
         "Unsqueeze": OperatorRule(since: 1) { c throws(ONNXError) in [try unsqueeze(c)] },
         "Split": OperatorRule(since: 2) { c throws(ONNXError) in try split(c) },
@@ -184,13 +193,16 @@ public enum ShapeInference {
         "QLinearAveragePool": OperatorRule(since: 1) { c throws(ONNXError) in [try pool(c)] },
         "QLinearConcat": OperatorRule(since: 1) { c throws(ONNXError) in
             let count = c.node.inputs.count
-            guard count >= 5, (count - 2) % 3 == 0 else { throw c.error("expects Y_scale, Y_zero_point and (X, scale, zero point) triples") }
+            guard count >= 5, (count - 2) % 3 == 0 else {
+                throw c.error("expects Y_scale, Y_zero_point and (X, scale, zero point) triples")
+            }
             var y = try concat(c, inputs: Array(stride(from: 2, to: count, by: 3)))
             y.elementType = try quantizedOutputType(c, zeroPoint: 1)
             return [y]
         },
         "QGemm": OperatorRule(since: 1) { c throws(ONNXError) in
-            let output: ElementType = c.node.input(8) != nil
+            let output: ElementType =
+                c.node.input(8) != nil
                 ? try quantizedOutputType(c, zeroPoint: 8) : (c.node.input(7) != nil ? .uint8 : .float32)
             return [try gemm(c, a: 0, b: 3, c: 6, output: output)]
         },

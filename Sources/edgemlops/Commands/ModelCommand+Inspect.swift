@@ -7,7 +7,8 @@ extension ModelCommand {
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "inspect",
-            abstract: "Show a model's inputs, outputs, operators, parameters, quantization scheme, opsets and metadata.",
+            abstract:
+                "Show a model's inputs, outputs, operators, parameters, quantization scheme, opsets and metadata.",
             discussion: """
                 Output shapes come from EdgeMLOps' own static shape inference; inputs with symbolic
                 dimensions (such as a batch size 'N') leave them unresolved and the report says why.
