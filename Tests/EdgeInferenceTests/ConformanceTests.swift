@@ -81,6 +81,18 @@ struct ConformanceTests {
         }
     }
 
+    /// Every real model, mutated: a second fuzz corpus with ORT-written protobuf (unpacked fields,
+    /// external references, contrib domains).
+    @Test("mutated conformance models never crash", arguments: ConformanceModels.names)
+    func mutatedConformanceModels(name: String) throws {
+        let bytes = try ByteStorage.map(path: Self.directory! + "/" + name + ".onnx").all.bytes
+        let offsets = FuzzTests.lengthFieldOffsets(bytes)
+        var rng = SplitMix64(seed: UInt64(bytes.count))
+        for _ in 0..<100 {
+            _ = FuzzTests.exercise(FuzzTests.mutate(bytes, lengthOffsets: offsets, rng: &rng))
+        }
+    }
+
     /// NumPy wrote the reference inputs and outputs: our reader must agree with the sidecar.
     @Test("NumPy-written inputs and outputs read back with the sidecar's shapes", arguments: ConformanceModels.names)
     func numpyFilesRead(name: String) throws {

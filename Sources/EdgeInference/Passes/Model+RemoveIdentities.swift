@@ -6,10 +6,10 @@ extension Model {
             let node = graph.nodes[index]
             let isIdentity = node.domain.isEmpty && node.opType == "Identity"
             // Dropout is a no-op at inference unless its mask output is used.
-            let counts = graph.consumerCounts()
             let isDropout =
                 node.domain.isEmpty && node.opType == "Dropout"
-                && (node.outputs.count < 2 || node.outputs[1].isEmpty || counts[node.outputs[1], default: 0] == 0)
+                && (node.outputs.count < 2 || node.outputs[1].isEmpty
+                    || graph.consumerCounts()[node.outputs[1], default: 0] == 0)
             guard isIdentity || isDropout, let x = node.input(0), let y = node.outputs.first, !y.isEmpty else {
                 index += 1
                 continue
