@@ -43,7 +43,9 @@ public struct ModelInspection: Sendable, Encodable {
     public var parameterBytes: Int
     public var quantization: QuantizationSummary
 
-    public init(model: Model) {
+    /// - Parameter inputShapes: concrete shapes for inputs with symbolic dimensions, used for
+    ///   the inferred output shapes.
+    public init(model: Model, inputShapes: [String: [Int]] = [:]) {
         let graph = model.graph
         producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         irVersion = model.irVersion
@@ -62,7 +64,7 @@ public struct ModelInspection: Sendable, Encodable {
         parameterBytes = graph.initializers.values.reduce(0) { $0 + $1.data.count }
         quantization = QuantizationSummary(graph: graph)
         do {
-            let types = try ShapeInference.infer(model)
+            let types = try ShapeInference.infer(model, inputShapes: inputShapes)
             inferredOutputs = graph.outputs.map { output in
                 let t = types[output.name]
                 return Value(

@@ -21,9 +21,38 @@ extension ModelCommand {
         @Flag(help: "Print one JSON object instead of the table.")
         var json = false
 
+        @Option(
+            name: .customLong("shape"),
+            help: ArgumentHelp(
+                "Concrete shape for an input with symbolic dimensions, e.g. input=1,3,224,224 (repeatable).",
+                valueName: "NAME=DIMS"
+            )
+        )
+        var shapes: [String] = []
+
+        func validate() throws {
+            _ = try inputShapes()
+        }
+
+        /// Parses the `--shape` options.
+        func inputShapes() throws -> [String: [Int]] {
+            var result: [String: [Int]] = [:]
+            for text in shapes {
+                guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {
+                    throw ValidationError("--shape '\(text)' must look like NAME=D1,D2,...")
+                }
+                let dims = text[text.index(after: eq)...].split(separator: ",").map { Int($0) }
+                guard !dims.contains(nil), dims.allSatisfy({ $0! >= 0 }) else {
+                    throw ValidationError("--shape '\(text)': dimensions must be non-negative integers")
+                }
+                result[String(text[..<eq])] = dims.map { $0! }
+            }
+            return result
+        }
+
         func run() async throws {
             let loaded = try Model.load(path: model)
-            let inspection = ModelInspection(model: loaded)
+            let inspection = ModelInspection(model: loaded, inputShapes: try inputShapes())
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
