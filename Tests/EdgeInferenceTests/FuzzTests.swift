@@ -112,6 +112,40 @@ import Testing
         #expect(rejected > iterations / 4, "\(name): only \(rejected) of \(iterations) mutants were rejected")
     }
 
+    /// `.npy` headers and payloads, mutated: every outcome is a tensor or an NPYError.
+    @Test func mutatedNumpyFilesNeverCrash() throws {
+        let seeds = [
+            NPY.encode(Tensor(floats: TestModels.floats(24, seed: 9), shape: [2, 3, 4])),
+            NPY.encode(Tensor([Int8(-1), 2, 3], shape: [3], type: .int8)),
+            NPY.encode(Tensor(int64s: [7], shape: [])),
+        ]
+        var rng = SplitMix64(seed: 0x4E50)
+        var rejected = 0
+        for i in 0..<Self.iterations(default: 3000) {
+            let seed = seeds[i % seeds.count]
+            // Most mutations land in the 64-byte header, where the interesting parsing is.
+            var bytes = seed
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(min(bytes.count, 80)))
+                switch rng.next() % 4 {
+                case 0: bytes[at] ^= UInt8(1) << (rng.next() % 8)
+                case 1: bytes[at] = Array("(),:'{} -0123456789fiub<>|LTrue".utf8).randomElement(using: &rng)!
+                case 2: bytes = Array(bytes.prefix(at))
+                default: bytes.insert(Array("9,'".utf8).randomElement(using: &rng)!, at: at)
+                }
+                if bytes.isEmpty { break }
+            }
+            do {
+                let tensor = try NPY.decode(ByteSlice(copying: bytes))
+                #expect(tensor.data.count == tensor.count * tensor.elementType.byteWidth)
+            } catch {
+                #expect(!error.message.isEmpty)
+                rejected += 1
+            }
+        }
+        #expect(rejected > 0)
+    }
+
     /// Semantic fuzzing: valid protobuf, absurd attribute and dimension values.
     @Test func absurdAttributeValuesNeverCrash() throws {
         let values = [0, -1, 1, 2, 3, -7, Int.max, Int.min, 1 << 40, Int(Int32.max)]
