@@ -255,3 +255,87 @@ import Testing
         #expect(error?.node == "relu")
     }
 }
+
+@Suite struct ConstantFoldingTests {
+    /// x → Shape → Gather(0) → Unsqueeze → Concat([-1]) → Reshape: the exporter idiom for flatten.
+    static func reshapeFromShape(gatherConstant: Bool = true) -> Model {
+        var g = Graph()
+        g.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [2, 3, 4, 5])]
+        g.outputs = [ValueInfo(name: "y", elementType: .float32, shape: nil)]
+        g.initializers = [
+            "i0": Tensor(int64s: [0], shape: []), "ax": Tensor(int64s: [0], shape: [1]),
+            "m1": Tensor(int64s: [-1], shape: [1]),
+        ]
+        g.nodes = [
+            Node(name: "shape", opType: "Shape", inputs: [gatherConstant ? "x" : "x"], outputs: ["s"]),
+            Node(name: "gather", opType: "Gather", inputs: [gatherConstant ? "s" : "x", "i0"], outputs: ["n"]),
+            Node(name: "unsq", opType: "Unsqueeze", inputs: ["n", "ax"], outputs: ["n1"]),
+            Node(name: "cat", opType: "Concat", inputs: ["n1", "m1"], outputs: ["shape"], attributes: ["axis": .int(0)]),
+            Node(name: "reshape", opType: "Reshape", inputs: ["x", "shape"], outputs: ["y"]),
+        ]
+        return Model(graph: g)
+    }
+
+    @Test func shapeSubgraphFoldsIntoAnInitializer() throws {
+        let model = Self.reshapeFromShape()
+        #expect(try ShapeInference.infer(model)["y"]?.shape == [2, 60])
+        let normalized = try model.normalized()
+        #expect(normalized.graph.nodes.map(\.opType) == ["Reshape"])
+        let shape = try #require(normalized.graph.initializers[normalized.graph.nodes[0].inputs[1]])
+        #expect(try shape.ints() == [2, -1])
+    }
+
+    @Test func shapeOperatorsOnRuntimeDataAreUnsupported() throws {
+        // Gather over the float input itself is real computation, which the runtime does not do.
+        let error = #expect(throws: ONNXError.self) { _ = try ShapeInference.infer(Self.reshapeFromShape(gatherConstant: false)) }
+        #expect(error?.code == .unsupportedOperator)
+        #expect(error?.description.contains("'Gather'") == true)
+        #expect(error?.description.contains("constant") == true)
+    }
+
+    @Test(arguments: [
+        // (starts, ends, axes, steps, expected) over the constant [0, 1, ..., 9]
+        ([2], [7], [0], [2], [2, 4, 6]),
+        ([-1], [Int.min], [0], [-1], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]),
+        ([8], [1], [0], [-3], [8, 5, 2]),
+        ([-3], [Int.max], [0], [1], [7, 8, 9]),
+        ([20], [30], [0], [1], []),
+    ])
+    func sliceFoldsLikeOnnx(starts: [Int], ends: [Int], axes: [Int], steps: [Int], expected: [Int]) throws {
+        var g = Graph()
+        g.outputs = [ValueInfo(name: "y", elementType: .int64, shape: nil)]
+        func int64s(_ v: [Int]) -> Tensor { Tensor(int64s: v.map { Int64($0) }, shape: [v.count]) }
+        g.initializers = [
+            "data": int64s(Array(0..<10)), "st": int64s(starts), "en": int64s(ends), "ax": int64s(axes), "sp": int64s(steps),
+        ]
+        g.nodes = [Node(name: "slice", opType: "Slice", inputs: ["data", "st", "en", "ax", "sp"], outputs: ["s"])]
+        g.nodes.append(Node(name: "id", opType: "Identity", inputs: ["s"], outputs: ["y"]))
+        let model = Model(graph: g)
+        let (types, constants) = try ShapeInference.inferWithConstants(model)
+        #expect(types["s"]?.shape == [expected.count])
+        #expect(try constants["s"]?.ints() == expected)
+    }
+
+    @Test func floatArithmeticAndCastsFold() throws {
+        var g = Graph()
+        g.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [1, 3, 5, 7])]
+        g.outputs = [ValueInfo(name: "y", elementType: .float32, shape: nil)]
+        g.initializers = [
+            "st": Tensor(int64s: [2], shape: [1]), "en": Tensor(int64s: [4], shape: [1]),
+            "k": Tensor(floats: [1.5], shape: []), "nc": Tensor(int64s: [1, 3], shape: [2]),
+        ]
+        g.nodes = [
+            Node(name: "shape", opType: "Shape", inputs: ["x"], outputs: ["s"]),
+            Node(name: "slice", opType: "Slice", inputs: ["s", "st", "en"], outputs: ["hw"]),
+            Node(name: "cast", opType: "Cast", inputs: ["hw"], outputs: ["f"], attributes: ["to": .int(1)]),
+            Node(name: "mul", opType: "Mul", inputs: ["f", "k"], outputs: ["m"]),
+            Node(name: "floor", opType: "Floor", inputs: ["m"], outputs: ["fl"]),
+            Node(name: "back", opType: "Cast", inputs: ["fl"], outputs: ["i"], attributes: ["to": .int(7)]),
+            Node(name: "cat", opType: "Concat", inputs: ["nc", "i"], outputs: ["sizes"], attributes: ["axis": .int(0)]),
+            Node(name: "resize", opType: "Resize", inputs: ["x", "", "", "sizes"], outputs: ["y"]),
+        ]
+        let model = Model(graph: g)
+        #expect(try ShapeInference.infer(model)["y"]?.shape == [1, 3, 7, 10])  // floor(5·1.5), floor(7·1.5)
+        #expect(try model.normalized().graph.nodes.map(\.opType) == ["Resize"])
+    }
+}

@@ -265,6 +265,34 @@ def external_data_conv():
     return m
 
 
+# Shape computations as exporters write them; they must constant-fold away.
+CASES["fold_reshape_from_shape"] = lambda: model(
+    [helper.make_node("Shape", ["x"], ["s"]), helper.make_node("Gather", ["s", "i0"], ["n"], axis=0),
+     helper.make_node("Unsqueeze", ["n", "ax0"], ["n1"]), helper.make_node("Concat", ["n1", "m1"], ["shape"], axis=0),
+     helper.make_node("Reshape", ["x", "shape"], ["y"])],
+    [("x", F, [2, 3, 4, 5])], ["y"],
+    [init("i0", np.array(0, np.int64)), init("ax0", np.array([0], np.int64)), init("m1", np.array([-1], np.int64))])
+CASES["fold_resize_sizes_pytorch_style"] = lambda: model(
+    [helper.make_node("Shape", ["x"], ["s"]), helper.make_node("Slice", ["s", "st", "en"], ["hw"]),
+     helper.make_node("Cast", ["hw"], ["hwf"], to=TensorProto.FLOAT), helper.make_node("Mul", ["hwf", "two"], ["hw2"]),
+     helper.make_node("Floor", ["hw2"], ["hw2f"]), helper.make_node("Cast", ["hw2f"], ["hwi"], to=TensorProto.INT64),
+     helper.make_node("Concat", ["nc", "hwi"], ["sizes"], axis=0),
+     helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="nearest")],
+    [("x", F, [1, 3, 5, 7])], ["y"],
+    [init("st", np.array([2], np.int64)), init("en", np.array([4], np.int64)), init("two", np.array(2.0, np.float32)),
+     init("nc", np.array([1, 3], np.int64))])
+CASES["fold_slice_reverse_constant_of_shape"] = lambda: model(
+    [helper.make_node("Shape", ["x"], ["s"]), helper.make_node("Slice", ["s", "st", "en", "ax", "stp"], ["r"]),
+     helper.make_node("ConstantOfShape", ["r"], ["ones"], value=helper.make_tensor("v", F, [1], [1.0])),
+     helper.make_node("Transpose", ["x"], ["xt"]), helper.make_node("Add", ["xt", "ones"], ["y"])],
+    [("x", F, [2, 3, 4, 5])], ["y"],
+    [init("st", np.array([-1], np.int64)), init("en", np.array([-(2**63)], np.int64)), init("ax", np.array([0], np.int64)),
+     init("stp", np.array([-1], np.int64))])
+CASES["fold_shape_start_end_opset15"] = lambda: model(
+    [helper.make_node("Shape", ["x"], ["s"], start=1, end=-1), helper.make_node("Concat", ["one", "s", "m1"], ["shape"], axis=0),
+     helper.make_node("Reshape", ["x", "shape"], ["y"])],
+    [("x", F, [2, 3, 4, 5])], ["y"], [init("one", np.array([1], np.int64)), init("m1", np.array([-1], np.int64))], opset=15)
+
 CASES["concat_axis1"] = lambda: model([helper.make_node("Concat", ["a", "b", "c"], ["y"], axis=1)],
                                       [("a", F, [2, 1, 3]), ("b", F, [2, 4, 3]), ("c", F, [2, 2, 3])], ["y"])
 CASES["concat_axis_neg1"] = lambda: model([helper.make_node("Concat", ["a", "k"], ["y"], axis=-1)],

@@ -6,13 +6,15 @@ extension Model {
         public var foldBatchNormalization = true
         /// Remove Identity and inference-mode Dropout.
         public var removeIdentities = true
+        /// Evaluate constant shape computations (Shape, Gather, Slice, Concat, Cast, ...) into initializers.
+        public var foldConstants = true
 
         public init() {}
     }
 
     /// The model in canonical form: topologically sorted, shape-checked, Constant nodes as
-    /// initializers, opset-dependent signatures rewritten to the opset-18 form, Identity and
-    /// Dropout removed, BatchNormalization folded, unused initializers dropped.
+    /// initializers, opset-dependent signatures rewritten to the opset-18 form, constant shape
+    /// computations folded, Identity and Dropout removed, BatchNormalization folded, unused initializers dropped.
     ///
     /// - Throws: ``ONNXError`` with code `unsupportedOperator` for an operator we cannot run,
     ///   `shapeInference` for inconsistent shapes, `invalidModel` for a broken graph.
@@ -25,6 +27,7 @@ extension Model {
         let types = try ShapeInference.infer(model, inputShapes: inputShapes)
         try model.constantsToInitializers()
         try model.canonicalizeOperatorForms(types: types)
+        if options.foldConstants { try model.foldConstants(inputShapes: inputShapes) }
         if options.removeIdentities { model.removeIdentities() }
         if options.foldBatchNormalization { try model.foldBatchNormalization() }
         model.graph.pruneUnused()

@@ -10,7 +10,15 @@ public enum ShapeInference {
     struct OperatorRule: Sendable {
         /// First opset of the operator's domain in which it exists.
         let since: Int
+        /// Accepted only when constant folding can evaluate the node (shape computations).
+        var foldOnly = false
         let infer: Rule
+
+        init(since: Int, foldOnly: Bool = false, infer: @escaping Rule) {
+            self.since = since
+            self.foldOnly = foldOnly
+            self.infer = infer
+        }
     }
 
     /// Opset range of the default domain we accept.
@@ -21,9 +29,19 @@ public enum ShapeInference {
     /// - Parameter inputShapes: concrete shapes for graph inputs, overriding the declared ones
     ///   (required for inputs with symbolic or unknown dimensions).
     /// - Returns: types of graph inputs, initializers and every node output, by name.
-    public static func infer(_ model: Model, inputShapes: [String: [Int]] = [:]) throws(ONNXError) -> [String:
-        TensorType]
-    {
+    public static func infer(
+        _ model: Model,
+        inputShapes: [String: [Int]] = [:]
+    ) throws(ONNXError) -> [String: TensorType] {
+        try inferWithConstants(model, inputShapes: inputShapes).types
+    }
+
+    /// ``infer(_:inputShapes:)`` plus the values of every value that is constant: initializers
+    /// and the outputs of nodes constant folding could evaluate.
+    static func inferWithConstants(
+        _ model: Model,
+        inputShapes: [String: [Int]] = [:]
+    ) throws(ONNXError) -> (types: [String: TensorType], constants: [String: Tensor]) {
         var types: [String: TensorType] = [:]
         var constants = model.graph.initializers
         for (name, tensor) in model.graph.initializers {
@@ -78,6 +96,16 @@ public enum ShapeInference {
                 let value = try? ConstantFolding.constantValue(of: node)
             {
                 constants[out] = value
+            } else if let values = ConstantFolding.evaluate(node, context: context, outputs: outputs) {
+                for (name, value) in zip(node.outputs, values) where !name.isEmpty { constants[name] = value }
+            } else if rule.foldOnly {
+                throw ONNXError(
+                    code: .unsupportedOperator,
+                    message: "unsupported operator '\(node.opType)' (domain \(node.displayDomain), opset \(context.opset)) "
+                        + "in node '\(node.name)': supported only as a constant shape computation, and its inputs are not "
+                        + "constant",
+                    node: node.name_
+                )
             }
         }
         for output in model.graph.outputs where types[output.name] == nil {
@@ -87,7 +115,7 @@ public enum ShapeInference {
                 field: "graph.output"
             )
         }
-        return types
+        return (types, constants)
     }
 
     /// The rule for a node, or the "unsupported operator" error.
@@ -174,6 +202,12 @@ public enum ShapeInference {
         "Constant": OperatorRule(since: 1) { c throws(ONNXError) in [try constantNode(c)] },
         "QuantizeLinear": OperatorRule(since: 10) { c throws(ONNXError) in [try quantizeLinear(c)] },
         "DequantizeLinear": OperatorRule(since: 10) { c throws(ONNXError) in [try dequantizeLinear(c)] },
+        "Shape": OperatorRule(since: 1, foldOnly: true) { c throws(ONNXError) in [try shapeOf(c)] },
+        "Gather": OperatorRule(since: 1, foldOnly: true) { c throws(ONNXError) in [try gather(c)] },
+        "Slice": OperatorRule(since: 1, foldOnly: true) { c throws(ONNXError) in [try slice(c)] },
+        "ConstantOfShape": OperatorRule(since: 9, foldOnly: true) { c throws(ONNXError) in [try constantOfShape(c)] },
+        "Floor": OperatorRule(since: 1, foldOnly: true) { c throws(ONNXError) in [try unary(c)] },
+        "Ceil": OperatorRule(since: 1, foldOnly: true) { c throws(ONNXError) in [try unary(c)] },
         "DynamicQuantizeLinear": OperatorRule(since: 11) { c throws(ONNXError) in
             let x = try c.input(0)
             try c.requireType(x, [.float32], "input")
