@@ -10,6 +10,7 @@ import Testing
     static let seeds: [(String, [UInt8])] = [
         ("convnet", TestModels.convNet().proto().model.serialized()),
         ("kitchen-sink", TestModels.kitchenSink().proto().model.serialized()),
+        ("shape-subgraph", ConstantFoldingTests.reshapeFromShape().proto().model.serialized()),
     ]
 
     enum Outcome { case accepted, rejected }
@@ -150,7 +151,7 @@ import Testing
     @Test func absurdAttributeValuesNeverCrash() throws {
         let values = [0, -1, 1, 2, 3, -7, Int.max, Int.min, 1 << 40, Int(Int32.max)]
         var rng = SplitMix64(seed: 42)
-        for base in [TestModels.convNet(), TestModels.kitchenSink()] {
+        for base in [TestModels.convNet(), TestModels.kitchenSink(), ConstantFoldingTests.reshapeFromShape()] {
             for _ in 0..<Self.iterations(default: 1500) {
                 var model = base
                 let n = Int(rng.next() % UInt64(model.graph.nodes.count))
@@ -166,8 +167,10 @@ import Testing
                         (0..<Int(rng.next() % 9)).map { _ in values.randomElement(using: &rng)! }
                     )
                 case 1:
-                    let key = ["group", "axis", "transA", "transB", "keepdims", "ceil_mode", "to", "allowzero"]
-                        .randomElement(using: &rng)!
+                    let key = [
+                        "group", "axis", "transA", "transB", "keepdims", "ceil_mode", "to", "allowzero", "start", "end",
+                    ]
+                    .randomElement(using: &rng)!
                     node.attributes[key] = .int(values.randomElement(using: &rng)!)
                 case 2:
                     let key = model.graph.initializers.keys.sorted().randomElement(using: &rng)!

@@ -270,7 +270,13 @@ import Testing
             Node(name: "shape", opType: "Shape", inputs: [gatherConstant ? "x" : "x"], outputs: ["s"]),
             Node(name: "gather", opType: "Gather", inputs: [gatherConstant ? "s" : "x", "i0"], outputs: ["n"]),
             Node(name: "unsq", opType: "Unsqueeze", inputs: ["n", "ax"], outputs: ["n1"]),
-            Node(name: "cat", opType: "Concat", inputs: ["n1", "m1"], outputs: ["shape"], attributes: ["axis": .int(0)]),
+            Node(
+                name: "cat",
+                opType: "Concat",
+                inputs: ["n1", "m1"],
+                outputs: ["shape"],
+                attributes: ["axis": .int(0)]
+            ),
             Node(name: "reshape", opType: "Reshape", inputs: ["x", "shape"], outputs: ["y"]),
         ]
         return Model(graph: g)
@@ -287,7 +293,9 @@ import Testing
 
     @Test func shapeOperatorsOnRuntimeDataAreUnsupported() throws {
         // Gather over the float input itself is real computation, which the runtime does not do.
-        let error = #expect(throws: ONNXError.self) { _ = try ShapeInference.infer(Self.reshapeFromShape(gatherConstant: false)) }
+        let error = #expect(throws: ONNXError.self) {
+            _ = try ShapeInference.infer(Self.reshapeFromShape(gatherConstant: false))
+        }
         #expect(error?.code == .unsupportedOperator)
         #expect(error?.description.contains("'Gather'") == true)
         #expect(error?.description.contains("constant") == true)
@@ -306,7 +314,8 @@ import Testing
         g.outputs = [ValueInfo(name: "y", elementType: .int64, shape: nil)]
         func int64s(_ v: [Int]) -> Tensor { Tensor(int64s: v.map { Int64($0) }, shape: [v.count]) }
         g.initializers = [
-            "data": int64s(Array(0..<10)), "st": int64s(starts), "en": int64s(ends), "ax": int64s(axes), "sp": int64s(steps),
+            "data": int64s(Array(0..<10)), "st": int64s(starts), "en": int64s(ends), "ax": int64s(axes),
+            "sp": int64s(steps),
         ]
         g.nodes = [Node(name: "slice", opType: "Slice", inputs: ["data", "st", "en", "ax", "sp"], outputs: ["s"])]
         g.nodes.append(Node(name: "id", opType: "Identity", inputs: ["s"], outputs: ["y"]))
@@ -331,7 +340,13 @@ import Testing
             Node(name: "mul", opType: "Mul", inputs: ["f", "k"], outputs: ["m"]),
             Node(name: "floor", opType: "Floor", inputs: ["m"], outputs: ["fl"]),
             Node(name: "back", opType: "Cast", inputs: ["fl"], outputs: ["i"], attributes: ["to": .int(7)]),
-            Node(name: "cat", opType: "Concat", inputs: ["nc", "i"], outputs: ["sizes"], attributes: ["axis": .int(0)]),
+            Node(
+                name: "cat",
+                opType: "Concat",
+                inputs: ["nc", "i"],
+                outputs: ["sizes"],
+                attributes: ["axis": .int(0)]
+            ),
             Node(name: "resize", opType: "Resize", inputs: ["x", "", "", "sizes"], outputs: ["y"]),
         ]
         let model = Model(graph: g)

@@ -104,7 +104,9 @@ extension ConstantFolding {
             guard case .floats(let v) = first else { return nil }
             result = .floats(v.map { node.opType == "Floor" ? $0.rounded(.down) : $0.rounded(.up) })
         case "Add", "Sub", "Mul", "Div":
-            guard inputs.count == 2, let b = inputs[1], let a = try? c.input(0), let bt = try? c.input(1) else { return nil }
+            guard inputs.count == 2, let b = inputs[1], let a = try? c.input(0), let bt = try? c.input(1) else {
+                return nil
+            }
             result = binary(node.opType, first, a.shape, b, bt.shape, out.shape)
         case "Gather":
             guard let data = try? c.input(0), let indices = inputs[1], case .ints(let idx) = indices,

@@ -11,7 +11,8 @@ extension ShapeInference {
 
     static func slicePlan(_ c: InferenceContext, shape: [Int]) throws(ONNXError) -> SlicePlan {
         let rank = shape.count
-        guard let starts = try c.intsInputOrAttribute(1, "starts"), let ends = try c.intsInputOrAttribute(2, "ends") else {
+        guard let starts = try c.intsInputOrAttribute(1, "starts"), let ends = try c.intsInputOrAttribute(2, "ends")
+        else {
             throw c.error("starts and ends are required")
         }
         let axes = try c.intsInputOrAttribute(3, "axes") ?? Array(0..<starts.count)
@@ -19,7 +20,11 @@ extension ShapeInference {
         guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count else {
             throw c.error("starts, ends, axes and steps must have the same length")
         }
-        var plan = SlicePlan(starts: Array(repeating: 0, count: rank), steps: Array(repeating: 1, count: rank), shape: shape)
+        var plan = SlicePlan(
+            starts: Array(repeating: 0, count: rank),
+            steps: Array(repeating: 1, count: rank),
+            shape: shape
+        )
         var seen = Set<Int>()
         for i in starts.indices {
             let axis = try c.axis(axes[i], rank: rank, name: "axes")
@@ -62,7 +67,10 @@ extension ShapeInference {
         try c.requireType(indices, [.int64, .int32], "indices")
         guard data.rank >= 1 else { throw c.error("data must have rank ≥ 1") }
         let axis = try c.axis(try c.node.int("axis", default: 0), rank: data.rank)
-        return TensorType(data.elementType, Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...]))
+        return TensorType(
+            data.elementType,
+            Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+        )
     }
 
     static func slice(_ c: InferenceContext) throws(ONNXError) -> TensorType {

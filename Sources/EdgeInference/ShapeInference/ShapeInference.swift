@@ -101,7 +101,8 @@ public enum ShapeInference {
             } else if rule.foldOnly {
                 throw ONNXError(
                     code: .unsupportedOperator,
-                    message: "unsupported operator '\(node.opType)' (domain \(node.displayDomain), opset \(context.opset)) "
+                    message:
+                        "unsupported operator '\(node.opType)' (domain \(node.displayDomain), opset \(context.opset)) "
                         + "in node '\(node.name)': supported only as a constant shape computation, and its inputs are not "
                         + "constant",
                     node: node.name_
