@@ -21,8 +21,8 @@ public struct OperatorSetIdProto: Sendable, Equatable {
     }
 
     func encode(to w: inout ProtoWriter) {
-        // Always written, even when empty: ONNX Runtime treats an absent domain differently from
-        // "" (a rewritten dynamic-quantized model computed garbage when it was omitted).
+        // Always written, even when empty, as onnx (Python) writes it: round trips stay byte-comparable
+        // with files written by the reference tools.
         w.string(1, domain)
         w.int64(2, version)
     }
