@@ -59,6 +59,7 @@ let package = Package(
             dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "EdgeInference", swiftSettings: swiftSettings),
         .target(
             name: "EdgeAgent",
             dependencies: [
@@ -72,6 +73,7 @@ let package = Package(
             dependencies: [
                 "EdgeAgent",
                 "EdgeFlows",
+                "EdgeInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +90,11 @@ let package = Package(
         ),
         .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeInferenceTests",
+            dependencies: ["EdgeInference"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: ["EdgeAgent", "EdgeTestSupport"],

@@ -16,6 +16,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
         subcommands: [
             DoctorCommand.self,
             FlowCommand.self,
+            ModelCommand.self,
         ]
     )
 }
