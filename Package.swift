@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeFlows", "EdgeCloud", "EdgeVision", "CKernels",
+                "EdgeFlows", "EdgeCloud", "EdgeVision", "CKernels", "CEdgeBridge",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

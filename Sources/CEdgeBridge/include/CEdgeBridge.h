@@ -13,6 +13,8 @@
 
 #include <lua.h>
 
+#include "edge_system.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -176,7 +176,7 @@ extension MQTTClient {
 }
 
 /// libmosquitto wants one process-wide initialisation before any client exists.
-enum MQTTLibrary {
+public enum MQTTLibrary {
     private static let initialized: Bool = {
         mosquitto_lib_init()
         return true
