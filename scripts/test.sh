@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The README's test command (`make test`): installs what is missing, builds, and runs every
+# suite — Swift tests (unit and integration against a private mosquitto), the ONNX Runtime
+# conformance models, the kernel tester natively and under qemu for both Raspberry Pi CPUs,
+# and the kernel-vs-ONNX-Runtime operator check. Ends with one line "N passed, N failed".
+#
+# Environment: EDGEMLOPS_CACHE (default $HOME/.cache/edgemlops) holds Python environments and
+# generated models between runs; SWIFT_TEST_ARGS adds arguments to `swift test`.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+results="$root/.build/test-results"
+mkdir -p "$results"
+passed=0
+failed=0
+
+step() { printf '\n==== %s\n' "$*"; }
+
+# Adds "N cases, M failed"-style counts from a log, or 1 pass/fail for the step's exit code.
+count_log() {
+    local name=$1 status=$2 log=$3 line cases bad
+    line=$(grep -Eo '[0-9]+ cases, [0-9]+ (failed|with unexpected differences)' "$log" | tail -1)
+    if [[ -n "$line" ]]; then
+        cases=$(awk '{print $1}' <<<"$line")
+        bad=$(awk '{print $3}' <<<"$line")
+        passed=$((passed + cases - bad))
+        failed=$((failed + bad))
+    fi
+    if [[ $status -ne 0 && ( -z "$line" || "$bad" -eq 0 ) ]]; then
+        echo "$name: exited with status $status"
+        failed=$((failed + 1))
+    elif [[ -z "$line" ]]; then
+        passed=$((passed + 1))
+    fi
+}
+
+step "dependencies"
+if ! packaging/install-deps.sh; then
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+step "ONNX conformance models (onnx + onnxruntime from PyPI, cached)"
+if models=$(scripts/conformance/make-models.sh); then
+    export EDGEMLOPS_CONFORMANCE_MODELS="$models"
+    echo "models: $models"
+else
+    echo "conformance models could not be built"
+    failed=$((failed + 1))
+fi
+
+step "swift build"
+if ! swift build --build-tests; then
+    echo "$passed passed, $((failed + 1)) failed"
+    exit 1
+fi
+
+step "swift test"
+rm -f "$results"/swift*.xml
+# shellcheck disable=SC2086
+swift test --skip-build --xunit-output "$results/swift.xml" ${SWIFT_TEST_ARGS:-} 2>&1 | tee "$results/swift.log"
+swift_status=${PIPESTATUS[0]}
+read -r cases failures < <(python3 scripts/count-xunit.py "$results"/swift*.xml)
+passed=$((passed + cases - failures))
+failed=$((failed + failures))
+if [[ $swift_status -ne 0 && $failures -eq 0 ]]; then
+    echo "swift test exited with status $swift_status"
+    failed=$((failed + 1))
+fi
+
+step "kernel tester: native and qemu-aarch64 (Cortex-A72, max)"
+scripts/check-kernels-aarch64.sh >"$results/kernels-aarch64.log" 2>&1
+status=$?
+grep -E '^(==|ck_tester)' "$results/kernels-aarch64.log"
+count_log "kernels-aarch64" $status "$results/kernels-aarch64.log"
+
+step "kernels vs ONNX Runtime, operator by operator"
+scripts/check-kernels-ort.sh >"$results/kernels-ort.log" 2>&1
+status=$?
+tail -3 "$results/kernels-ort.log"
+count_log "kernels-ort" $status "$results/kernels-ort.log"
+
+echo
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
