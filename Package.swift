@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
@@ -50,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeVision",
-            dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CV4L2", "CTurboJPEG", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(

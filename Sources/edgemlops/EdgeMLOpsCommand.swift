@@ -14,7 +14,8 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             """,
         version: AgentVersion.current,
         subcommands: [
-            DoctorCommand.self
+            DoctorCommand.self,
+            SynthCommand.self,
         ]
     )
 }

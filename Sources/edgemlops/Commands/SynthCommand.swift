@@ -1,0 +1,85 @@
+import ArgumentParser
+import EdgeAgent
+import EdgeVision
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a labelled dataset from the synthetic inspection line.
+struct SynthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Render a deterministic synthetic inspection dataset (PNG images and labels.csv).",
+        discussion: """
+            Frame i of seed S is always the same image, so a dataset is identified by its seed,
+            size and defect rate. labels.csv has one row per image:
+              file,part,label,bbox_x,bbox_y,bbox_w,bbox_h
+            with label "ok" (empty bbox) or one of: \
+            \(SyntheticDefectClass.allCases.map(\.rawValue).joined(separator: ", ")).
+            """
+    )
+
+    @Option(help: "Number of images to write (1...10000000).")
+    var count: Int
+
+    @Option(help: "Output directory (created if missing; must not already hold a labels.csv).")
+    var out: String
+
+    @Option(help: "Seed of the line; different seeds give disjoint-looking datasets.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("defect-rate"), help: "Fraction of images with a defect, 0...1.")
+    var defectRate: Double = 0.5
+
+    @Option(help: "Image size WxH (the classifier input is 128x128).")
+    var size: ImageSize = ImageSize(width: 128, height: 128)
+
+    @Option(help: "Index of the first frame (to extend a dataset or skip the training range).")
+    var first: Int = 0
+
+    func validate() throws {
+        guard (1...10_000_000).contains(count) else {
+            throw ValidationError("--count must be in 1...10000000, got \(count)")
+        }
+        guard first >= 0, first <= Int.max - count else {
+            throw ValidationError("--first must be a non-negative frame index, got \(first)")
+        }
+        guard !out.isEmpty else {
+            throw ValidationError("--out must name a directory")
+        }
+        do {
+            try lineConfiguration.validate()
+        } catch {
+            let option = error.field == "defectRate" ? "--defect-rate" : "--size"
+            throw ValidationError("\(option): \(error.value): \(error.reason)")
+        }
+    }
+
+    private var lineConfiguration: SyntheticInspectionLine.Configuration {
+        .init(width: size.width, height: size.height, seed: seed, defectRate: defectRate)
+    }
+
+    func run() async throws {
+        let line = try SyntheticInspectionLine(configuration: lineConfiguration)
+        let writer = try SyntheticDatasetWriter(directory: out)
+        var progress = ProgressLine(total: count)
+        for index in first..<(first + count) {
+            try writer.write(line.frame(index))
+            progress.advance()
+        }
+        try writer.finish()
+        progress.finish(summary: "synth: wrote \(count) images and labels.csv to \(out)")
+    }
+}
+
+/// A `WxH` command-line value.
+extension ImageSize: ExpressibleByArgument {
+    public init?(argument: String) {
+        try? self.init(parsing: argument)
+    }
+}
