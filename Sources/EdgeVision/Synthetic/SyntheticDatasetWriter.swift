@@ -53,7 +53,7 @@ public final class SyntheticDatasetWriter {
         if let box = truth.box {
             row += "\(box.x),\(box.y),\(box.width),\(box.height)"
         } else {
-            row += ",,"
+            row += ",,,"
         }
         return row
     }
