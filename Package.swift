@@ -81,6 +81,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(name: "EdgeMLOpsCLITests", dependencies: ["edgemlops", "EdgeVision"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: ["EdgeAgent", "EdgeTestSupport"],

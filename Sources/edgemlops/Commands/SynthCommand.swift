@@ -28,7 +28,7 @@ struct SynthCommand: AsyncParsableCommand {
     var count: Int
 
     @Option(help: "Output directory (created if missing; must not already hold a labels.csv).")
-    var out: String
+    var out: String?
 
     @Option(help: "Seed of the line; different seeds give disjoint-looking datasets.")
     var seed: UInt64 = 1
@@ -42,6 +42,9 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(help: "Index of the first frame (to extend a dataset or skip the training range).")
     var first: Int = 0
 
+    @Flag(name: .customLong("dry-run"), help: "Render only, write nothing, and report the render time per frame.")
+    var dryRun = false
+
     func validate() throws {
         guard (1...10_000_000).contains(count) else {
             throw ValidationError("--count must be in 1...10000000, got \(count)")
@@ -49,8 +52,8 @@ struct SynthCommand: AsyncParsableCommand {
         guard first >= 0, first <= Int.max - count else {
             throw ValidationError("--first must be a non-negative frame index, got \(first)")
         }
-        guard !out.isEmpty else {
-            throw ValidationError("--out must name a directory")
+        if !dryRun, out?.isEmpty ?? true {
+            throw ValidationError("--out must name a directory (or use --dry-run to write nothing)")
         }
         do {
             try lineConfiguration.validate()
@@ -66,14 +69,36 @@ struct SynthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let line = try SyntheticInspectionLine(configuration: lineConfiguration)
-        let writer = try SyntheticDatasetWriter(directory: out)
+        let writer = try dryRun ? nil : SyntheticDatasetWriter(directory: out ?? "")
+        let clock = ContinuousClock()
+        var renderTime = Duration.zero
+        var writeTime = Duration.zero
         var progress = ProgressLine(total: count)
         for index in first..<(first + count) {
-            try writer.write(line.frame(index))
+            let start = clock.now
+            let frame = line.frame(index)
+            let rendered = clock.now
+            try writer?.write(frame)
+            renderTime += rendered - start
+            writeTime += clock.now - rendered
             progress.advance()
         }
-        try writer.finish()
-        progress.finish(summary: "synth: wrote \(count) images and labels.csv to \(out)")
+        try writer?.finish()
+        let perFrame = "render \(Self.milliseconds(renderTime / count)) ms/frame"
+        if dryRun {
+            progress.finish(summary: "synth: rendered \(count) \(size) frames, \(perFrame) (dry run, nothing written)")
+        } else {
+            progress.finish(
+                summary: "synth: wrote \(count) images and labels.csv to \(out ?? ""), \(perFrame), "
+                    + "PNG and write \(Self.milliseconds(writeTime / count)) ms/frame"
+            )
+        }
+    }
+
+    /// Milliseconds with two decimals, without Foundation's formatting.
+    static func milliseconds(_ duration: Duration) -> String {
+        let hundredths = (duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000)
+        return "\(hundredths / 100).\(String(repeating: "0", count: hundredths % 100 < 10 ? 1 : 0))\(hundredths % 100)"
     }
 }
 
