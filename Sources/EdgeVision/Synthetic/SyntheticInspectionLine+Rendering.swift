@@ -160,8 +160,10 @@ extension SyntheticInspectionLine {
                     let a = (bits >> shift) & 0x3FF
                     let b = (bits >> (shift + 10)) & 0x3FF
                     let noise = Float(Int(a + b) - 1023) * noiseScale
-                    let value = (radiance[o + k] + noise) * gain + 0.5
-                    output[o + k] = UInt8(min(max(value, 0), 255))
+                    let value = min(max((radiance[o + k] + noise) * gain, 0), 255)
+                    // Adding 2^23 puts the rounded integer in the low mantissa bits: a
+                    // conversion without the range check of UInt8(Float), which doubled this pass.
+                    output[o + k] = UInt8(truncatingIfNeeded: (value + 8_388_608).bitPattern)
                 }
                 o += 3
             }
