@@ -25,8 +25,9 @@ struct PNGTests {
     )
     func roundTrip(width: Int, height: Int, format: PixelFormat) throws {
         let image = Self.testImage(width: width, height: height, format: format, seed: UInt64(width * height))
-        for level: Int32 in [0, 6, 9] {
-            let data = try image.pngData(compressionLevel: level)
+        let settings: [PNGCompression] = [.init(level: 0), .standard, .init(level: 9), .noisyImage]
+        for compression in settings {
+            let data = try image.pngData(compression: compression)
             #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
             #expect(try Image(pngData: data) == image)
         }

@@ -1,9 +1,9 @@
 extension Image {
     /// PNG encoding of this image.
     ///
-    /// - Parameter compressionLevel: zlib level, 0 (store) to 9 (smallest); 6 balances speed and size.
-    public func pngData(compressionLevel: Int32 = 6) throws(PNGError) -> [UInt8] {
-        try PNGEncoder.encode(self, compressionLevel: compressionLevel)
+    /// - Parameter compression: zlib level and strategy; ``PNGCompression/noisyImage`` for camera frames.
+    public func pngData(compression: PNGCompression = .standard) throws(PNGError) -> [UInt8] {
+        try PNGEncoder.encode(self, compression: compression)
     }
 
     /// Decodes an 8-bit RGB or grey, non-interlaced PNG.
@@ -13,10 +13,10 @@ extension Image {
 
     /// Writes this image as a PNG file (atomically: temporary file, then rename).
     /// - Throws: ``PNGError`` naming `path`.
-    public func writePNG(to path: String, compressionLevel: Int32 = 6) throws(PNGError) {
+    public func writePNG(to path: String, compression: PNGCompression = .standard) throws(PNGError) {
         let data: [UInt8]
         do {
-            data = try pngData(compressionLevel: compressionLevel)
+            data = try pngData(compression: compression)
         } catch {
             throw error.inFile(path)
         }

@@ -60,7 +60,8 @@ public final class SyntheticDatasetWriter {
 
     public func write(_ frame: SyntheticFrame) throws {
         let name = Self.fileName(index: frame.index)
-        try frame.image.writePNG(to: directory + "/" + name)
+        // Sensor noise defeats LZ matching: Huffman-only is faster and smaller here.
+        try frame.image.writePNG(to: directory + "/" + name, compression: .noisyImage)
         try append(Self.labelsRow(fileName: name, truth: frame.truth))
     }
 
