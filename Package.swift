@@ -80,8 +80,16 @@ let package = Package(
             dependencies: ["EdgeCloud", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
-        .testTarget(name: "EdgeMLOpsCLITests", dependencies: ["edgemlops", "EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeVisionTests",
+            dependencies: ["EdgeVision", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeMLOpsCLITests",
+            dependencies: ["edgemlops", "EdgeVision", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EdgeAgentTests",
             dependencies: ["EdgeAgent", "EdgeTestSupport"],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeTestSupport
 import EdgeVision
 import Testing
 
@@ -38,6 +39,7 @@ struct SynthCommandTests {
             (["--count", "5", "--out", "d", "--size", "8x8"], "--size: 8"),
             (["--count", "5", "--out", "d", "--seed=-1"], "-1"),
             (["--count", "5", "--out", ""], "--out"),
+            (["--count", "5", "--out", "d", "--jobs", "0"], "--jobs must be in 1...256, got 0"),
         ]
     )
     func badArguments(arguments: [String], mention: String) {
@@ -48,5 +50,35 @@ struct SynthCommandTests {
             let message = SynthCommand.message(for: error)
             #expect(message.contains(mention), "\(arguments): \(message)")
         }
+    }
+}
+
+@Suite("edgemlops synth output")
+struct SynthCommandOutputTests {
+    @Test("parallel jobs write exactly the frames and rows a sequential writer would")
+    func parallelMatchesSequential() async throws {
+        let parallel = TemporaryDirectory()
+        let sequential = TemporaryDirectory()
+        defer {
+            parallel.remove()
+            sequential.remove()
+        }
+        let command = try SynthCommand.parse([
+            "--count", "11", "--first", "5", "--out", parallel.path, "--seed", "4", "--size", "96x64", "--jobs", "3",
+        ])
+        try await command.run()
+
+        let line = try SyntheticInspectionLine(configuration: .init(width: 96, height: 64, seed: 4))
+        let writer = try SyntheticDatasetWriter(directory: sequential.path)
+        for index in 5..<16 { try writer.write(line.frame(index)) }
+        try writer.finish()
+
+        #expect(parallel.read("labels.csv") == sequential.read("labels.csv"))
+        for index in 5..<16 {
+            let name = SyntheticDatasetWriter.fileName(index: index)
+            let bytes = try #require(parallel.read(name), "\(name) missing")
+            #expect(bytes == sequential.read(name), "\(name)")
+        }
+        #expect(parallel.read(SyntheticDatasetWriter.fileName(index: 4)) == nil)
     }
 }

@@ -1,3 +1,4 @@
+import EdgeTestSupport
 import EdgeVision
 import Testing
 

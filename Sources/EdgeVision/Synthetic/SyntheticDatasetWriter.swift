@@ -59,10 +59,17 @@ public final class SyntheticDatasetWriter {
     }
 
     public func write(_ frame: SyntheticFrame) throws {
-        let name = Self.fileName(index: frame.index)
         // Sensor noise defeats LZ matching: Huffman-only is faster and smaller here.
-        try frame.image.writePNG(to: directory + "/" + name, compression: .noisyImage)
-        try append(Self.labelsRow(fileName: name, truth: frame.truth))
+        let png = try frame.image.pngData(compression: .noisyImage)
+        try write(index: frame.index, truth: frame.truth, png: png)
+    }
+
+    /// Writes an already encoded frame (encoding is the expensive part; callers may run it
+    /// in parallel and write in order).
+    public func write(index: Int, truth: SyntheticGroundTruth, png: [UInt8]) throws {
+        let name = Self.fileName(index: index)
+        try BinaryFile.write(png, to: directory + "/" + name)
+        try append(Self.labelsRow(fileName: name, truth: truth))
     }
 
     /// Flushes and closes labels.csv; call once after the last frame.

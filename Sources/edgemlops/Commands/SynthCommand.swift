@@ -42,6 +42,9 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(help: "Index of the first frame (to extend a dataset or skip the training range).")
     var first: Int = 0
 
+    @Option(help: "Frames rendered and encoded in parallel (default: the number of online CPUs).")
+    var jobs: Int?
+
     @Flag(name: .customLong("dry-run"), help: "Render only, write nothing, and report the render time per frame.")
     var dryRun = false
 
@@ -51,6 +54,9 @@ struct SynthCommand: AsyncParsableCommand {
         }
         guard first >= 0, first <= Int.max - count else {
             throw ValidationError("--first must be a non-negative frame index, got \(first)")
+        }
+        if let jobs, !(1...256).contains(jobs) {
+            throw ValidationError("--jobs must be in 1...256, got \(jobs)")
         }
         if !dryRun, out?.isEmpty ?? true {
             throw ValidationError("--out must name a directory (or use --dry-run to write nothing)")
@@ -70,27 +76,78 @@ struct SynthCommand: AsyncParsableCommand {
     func run() async throws {
         let line = try SyntheticInspectionLine(configuration: lineConfiguration)
         let writer = try dryRun ? nil : SyntheticDatasetWriter(directory: out ?? "")
+        let jobs = self.jobs ?? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let encode = !dryRun
         let clock = ContinuousClock()
+        let started = clock.now
         var renderTime = Duration.zero
-        var writeTime = Duration.zero
+        var encodeTime = Duration.zero
         var progress = ProgressLine(total: count)
-        for index in first..<(first + count) {
-            let start = clock.now
-            let frame = line.frame(index)
-            let rendered = clock.now
-            try writer?.write(frame)
-            renderTime += rendered - start
-            writeTime += clock.now - rendered
-            progress.advance()
+        var next = first
+        let end = first + count
+        while next < end {
+            // Render and encode a batch in parallel, then write it in frame order, so
+            // labels.csv is ordered and memory stays bounded.
+            let batch = next..<min(end, next + jobs * 8)
+            let lanes = min(jobs, batch.count)
+            var results = try await withThrowingTaskGroup(of: [RenderedFrame].self) { group in
+                for lane in 0..<lanes {
+                    group.addTask {
+                        try Self.render(line, indices: stride(from: batch.lowerBound + lane, to: batch.upperBound, by: lanes), encode: encode)
+                    }
+                }
+                var all: [RenderedFrame] = []
+                for try await laneResults in group { all += laneResults }
+                return all
+            }
+            results.sort { $0.index < $1.index }
+            for result in results {
+                try writer?.write(index: result.index, truth: result.truth, png: result.png)
+                renderTime += result.renderTime
+                encodeTime += result.encodeTime
+                progress.advance()
+            }
+            next = batch.upperBound
         }
         try writer?.finish()
+        let wall = "wall \(Self.milliseconds((clock.now - started) / count)) ms/frame with \(jobs) jobs"
         let perFrame = "render \(Self.milliseconds(renderTime / count)) ms/frame"
         if dryRun {
-            progress.finish(summary: "synth: rendered \(count) \(size) frames, \(perFrame) (dry run, nothing written)")
+            progress.finish(summary: "synth: rendered \(count) \(size) frames, \(perFrame), \(wall) (dry run, nothing written)")
         } else {
             progress.finish(
                 summary: "synth: wrote \(count) images and labels.csv to \(out ?? ""), \(perFrame), "
-                    + "PNG and write \(Self.milliseconds(writeTime / count)) ms/frame"
+                    + "PNG \(Self.milliseconds(encodeTime / count)) ms/frame, \(wall)"
+            )
+        }
+    }
+
+    /// One frame ready to write, with the CPU time it took.
+    private struct RenderedFrame: Sendable {
+        var index: Int
+        var truth: SyntheticGroundTruth
+        var png: [UInt8]
+        var renderTime: Duration
+        var encodeTime: Duration
+    }
+
+    private static func render(
+        _ line: SyntheticInspectionLine,
+        indices: StrideTo<Int>,
+        encode: Bool
+    ) throws -> [RenderedFrame] {
+        let clock = ContinuousClock()
+        return try indices.map { index in
+            let start = clock.now
+            let frame = line.frame(index)
+            let rendered = clock.now
+            let png = encode ? try frame.image.pngData(compression: .noisyImage) : []
+            return RenderedFrame(
+                index: index,
+                truth: frame.truth,
+                png: png,
+                renderTime: rendered - start,
+                encodeTime: clock.now - rendered
             )
         }
     }

@@ -5,25 +5,25 @@ import Darwin
 #endif
 
 /// A fresh directory under /tmp for one test, removed (with its files) by ``remove()``.
-struct TemporaryDirectory {
-    let path: String
+public struct TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array("/tmp/edgevision-test-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(created != nil, "mkdtemp failed")
         path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
     }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
-    func write(_ bytes: [UInt8], to name: String) {
+    public func write(_ bytes: [UInt8], to name: String) {
         let handle = fopen(file(name), "wb")!
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
         fclose(handle)
     }
 
-    func read(_ name: String) -> [UInt8]? {
+    public func read(_ name: String) -> [UInt8]? {
         guard let handle = fopen(file(name), "rb") else { return nil }
         defer { fclose(handle) }
         var bytes: [UInt8] = []
@@ -35,7 +35,7 @@ struct TemporaryDirectory {
         return bytes
     }
 
-    func remove() {
+    public func remove() {
         guard let directory = opendir(path) else { return }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
