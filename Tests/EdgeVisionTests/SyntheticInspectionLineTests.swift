@@ -33,6 +33,10 @@ struct SyntheticInspectionLineTests {
             #expect(a.frame(index).image.pixels != b.frame(index).image.pixels, "frame \(index)")
         }
         #expect(a.frame(0).image.pixels != a.frame(1).image.pixels)
+        // Any Int is an index: negative and extreme ones render (deterministically), never trap.
+        #expect(a.frame(-1).image == a.frame(-1).image)
+        #expect(a.frame(-1).image != a.frame(0).image)
+        #expect(a.frame(.max).image.pixels.count == 128 * 128 * 3)
     }
 
     @Test("defect rate is honoured within four standard deviations", arguments: [0.0, 0.1, 0.5, 0.9, 1.0])

@@ -11,9 +11,9 @@ extension SyntheticInspectionLine {
     }
 
     private func sampleScene(index: Int, forcedLabel: SyntheticLabel?) -> SyntheticScene {
-        precondition(index >= 0, "frame index must be non-negative")
-        // Odd stream numbers for frames; the belt texture uses an even one.
-        var rng = SplitMix64(seed: configuration.seed, stream: UInt64(index) << 1 | 1)
+        // Odd stream numbers for frames; the belt texture uses an even one. Any Int is a
+        // valid index (negative ones wrap), so no input can trap here.
+        var rng = SplitMix64(seed: configuration.seed, stream: UInt64(bitPattern: Int64(index)) << 1 | 1)
         let width = Float(configuration.width)
         let height = Float(configuration.height)
         let shortSide = min(width, height)

@@ -77,12 +77,12 @@ public struct SyntheticInspectionLine: Sendable {
     public init(configuration: Configuration) throws(SyntheticLineError) {
         try configuration.validate()
         self.configuration = configuration
-        var rng = SplitMix64(seed: configuration.seed, stream: 0xBE17)
+        var rng = SplitMix64(seed: configuration.seed, stream: 0xBE10)
         self.beltRows = Self.grain(count: Self.beltPeriod, rng: &rng)
         self.beltColumns = Self.grain(count: Self.beltPeriod, rng: &rng)
     }
 
-    /// Frame `index` (any non-negative integer) with its ground truth.
+    /// Frame `index` with its ground truth. Any integer is an index; datasets use 0, 1, 2, ...
     public func frame(_ index: Int) -> SyntheticFrame {
         let scene = scene(at: index)
         return SyntheticFrame(index: index, image: render(scene), truth: scene.groundTruth)
