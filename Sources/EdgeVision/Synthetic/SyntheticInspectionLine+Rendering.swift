@@ -134,9 +134,9 @@ extension SyntheticInspectionLine {
 
     /// Light level × linear gradient, plus zero-mean sensor noise, to 8 bits.
     ///
-    /// Noise comes from its own stream, one 64-bit draw per pixel in raster order, so it is
-    /// identical whatever the scene content. Each channel sums two 10-bit uniforms
-    /// (triangular, unit variance after scaling): close enough to Gaussian for a sensor.
+    /// Noise: each row reads a contiguous run of the line's unit-noise table from an offset
+    /// drawn from the frame's own noise stream, so it is identical whatever the scene
+    /// content (defect or not) and differs between frames and rows.
     private func expose(
         _ scene: SyntheticScene,
         radiance: UnsafeBufferPointer<Float>,
@@ -144,28 +144,28 @@ extension SyntheticInspectionLine {
     ) {
         let width = Float(scene.width)
         let height = Float(scene.height)
+        let rowLength = scene.width * 3
         let slope = scene.lightLevel * scene.lightGradient / (0.5 * max(width, height))
         let gx = slope * SyntheticMath.cos(scene.lightGradientAngle)
         let gy = slope * SyntheticMath.sin(scene.lightGradientAngle)
-        let noiseScale = scene.noiseSigma * Float(6).squareRoot() / 1023
+        let sigma = scene.noiseSigma
         var rng = SplitMix64(seed: scene.noiseSeed)
-        var o = 0
-        for y in 0..<scene.height {
-            let rowGain = scene.lightLevel + gx * (0.5 - 0.5 * width) + gy * (Float(y) + 0.5 - 0.5 * height)
-            for x in 0..<scene.width {
-                let gain = (rowGain + gx * Float(x)) * 255
-                let bits = rng.next()
-                for k in 0..<3 {
-                    let shift = UInt64(k * 20)
-                    let a = (bits >> shift) & 0x3FF
-                    let b = (bits >> (shift + 10)) & 0x3FF
-                    let noise = Float(Int(a + b) - 1023) * noiseScale
-                    let value = min(max((radiance[o + k] + noise) * gain, 0), 255)
-                    // Adding 2^23 puts the rounded integer in the low mantissa bits: a
-                    // conversion without the range check of UInt8(Float), which doubled this pass.
-                    output[o + k] = UInt8(truncatingIfNeeded: (value + 8_388_608).bitPattern)
+        noise.withUnsafeBufferPointer { table in
+            for y in 0..<scene.height {
+                let rowGain = scene.lightLevel + gx * (0.5 - 0.5 * width) + gy * (Float(y) + 0.5 - 0.5 * height)
+                let noiseRow = table.baseAddress! + rng.nextInt(below: table.count - rowLength)
+                let input = radiance.baseAddress! + y * rowLength
+                let out = output.baseAddress! + y * rowLength
+                for x in 0..<scene.width {
+                    let gain = (rowGain + gx * Float(x)) * 255
+                    for k in 0..<3 {
+                        let i = 3 * x + k
+                        let value = min(max((input[i] + sigma * noiseRow[i]) * gain, 0), 255)
+                        // Adding 2^23 puts the rounded integer in the low mantissa bits: a
+                        // conversion without the range check of UInt8(Float).
+                        out[i] = UInt8(truncatingIfNeeded: (value + 8_388_608).bitPattern)
+                    }
                 }
-                o += 3
             }
         }
     }

@@ -92,8 +92,12 @@ struct SynthCommand: AsyncParsableCommand {
             let lanes = min(jobs, batch.count)
             var results = try await withThrowingTaskGroup(of: [RenderedFrame].self) { group in
                 for lane in 0..<lanes {
-                    group.addTask {
-                        try Self.render(line, indices: stride(from: batch.lowerBound + lane, to: batch.upperBound, by: lanes), encode: encode)
+                    let indices = stride(from: batch.lowerBound + lane, to: batch.upperBound, by: lanes)
+                    // Explicit capture list: with an implicit capture, Swift 6.3.1 debug builds
+                    // crashed copying `line` in the child task (garbage pointer, ~100 % with
+                    // --jobs 2), seen once the struct grew a fourth stored property.
+                    group.addTask { [line] in
+                        try Self.render(line, indices: indices, encode: encode)
                     }
                 }
                 var all: [RenderedFrame] = []
