@@ -157,7 +157,7 @@ def main():
     parser.add_argument("--train", required=True, help="directory written by edgemlops synth")
     parser.add_argument("--val", required=True, help="held-out directory (a different synth seed)")
     parser.add_argument("--out", required=True, help="ONNX file to write")
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
@@ -180,7 +180,8 @@ def main():
     parameters = sum(p.numel() for p in model.parameters())
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * ((len(train_x) + args.batch - 1) // args.batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=steps)
+    # Cosine decay from the start: a one-cycle warm-up spent the first epochs predicting "ok".
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     loss_function = nn.CrossEntropyLoss()
 
     for epoch in range(args.epochs):

@@ -6,14 +6,16 @@ import Musl
 import Darwin
 #endif
 
-/// A single, self-overwriting progress line on standard error (at most four updates a
-/// second, so printing never costs more than the work it reports).
+/// Progress on standard error: on a terminal, one self-overwriting line updated at most
+/// four times a second; otherwise (a log file, CI) a plain line every 10 seconds, so logs
+/// stay readable and printing never costs more than the work it reports.
 struct ProgressLine {
     let total: Int
     private(set) var done = 0
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
     private var lastPrint: ContinuousClock.Instant
+    private let isTerminal = isatty(2) != 0
 
     init(total: Int) {
         self.total = total
@@ -24,14 +26,14 @@ struct ProgressLine {
     mutating func advance() {
         done += 1
         let now = clock.now
-        if now - lastPrint >= .milliseconds(250) {
+        if now - lastPrint >= (isTerminal ? .milliseconds(250) : .seconds(10)) {
             lastPrint = now
-            print(ending: "")
+            print(ending: isTerminal ? "" : "\n")
         }
     }
 
     mutating func finish(summary: String) {
-        print(ending: "\n")
+        if isTerminal { print(ending: "\n") }
         Self.writeStandardError(summary + "\n")
     }
 
@@ -41,7 +43,7 @@ struct ProgressLine {
         let perItem = done > 0 ? seconds * 1000 / Double(done) : 0
         let percent = total > 0 ? done * 100 / total : 100
         let tenths = Int((perItem * 10).rounded())
-        Self.writeStandardError("\r\(done)/\(total) (\(percent)%)  \(tenths / 10).\(tenths % 10) ms each" + ending)
+        Self.writeStandardError((isTerminal ? "\r" : "") + "\(done)/\(total) (\(percent)%)  \(tenths / 10).\(tenths % 10) ms each" + ending)
     }
 
     /// Unbuffered, so the line appears at once; `write(2)` also avoids the global `stderr`.
