@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "edgemlops",
             dependencies: [
-                "EdgeAgent",
+                "EdgeAgent", "EdgeVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

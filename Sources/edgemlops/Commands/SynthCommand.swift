@@ -1,5 +1,4 @@
 import ArgumentParser
-import EdgeAgent
 import EdgeVision
 
 #if canImport(Glibc)
