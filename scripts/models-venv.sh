@@ -5,7 +5,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${EDGEMLOPS_CACHE:-$HOME/.cache/edgemlops}
-venv=$cache/venv/train
+# A sibling of the other tool environments ($cache/venv, $cache/venv-onnx), not inside one.
+venv=$cache/venv-train
 stamp=$venv/.requirements.sha256
 want=$(sha256sum "$root/models/requirements.txt" | cut -d' ' -f1)
 
