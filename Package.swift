@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
@@ -56,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeVision",
-            dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CV4L2", "CTurboJPEG", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "EdgeInference", swiftSettings: swiftSettings),
@@ -74,6 +75,7 @@ let package = Package(
                 "EdgeAgent",
                 "EdgeFlows",
                 "EdgeInference",
+                "EdgeVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,11 +90,20 @@ let package = Package(
             dependencies: ["EdgeCloud", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeVisionTests",
+            dependencies: ["EdgeVision", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeInferenceTests",
             dependencies: ["EdgeInference"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeMLOpsCLITests",
+            dependencies: ["edgemlops", "EdgeVision", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

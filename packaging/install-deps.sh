@@ -10,6 +10,7 @@ build_deps=(
     libmosquitto-dev
     libv4l-dev
     libturbojpeg0-dev
+    zlib1g-dev      # PNG encoding in EdgeVision (synthetic dataset, captures)
 )
 test_deps=(
     mosquitto       # a real broker for the MQTT integration tests

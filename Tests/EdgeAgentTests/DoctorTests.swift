@@ -66,7 +66,7 @@ struct DoctorTests {
     func stateIsAFile() async throws {
         let directory = try temporaryDirectory()
         let file = directory + "/state"
-        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
         let check = Doctor.directoryCheck(file)
         #expect(check.status == .failure)
         #expect(check.detail.contains("not a directory"))
