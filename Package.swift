@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
@@ -68,12 +69,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "EdgeOps",
+            dependencies: [
+                "EdgeInference", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "edgemlops",
             dependencies: [
                 "EdgeAgent",
                 "EdgeFlows",
                 "EdgeInference",
+                "EdgeOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "EdgeInferenceTests",
             dependencies: ["EdgeInference"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeOpsTests",
+            dependencies: ["EdgeOps", "EdgeInference", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

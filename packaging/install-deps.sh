@@ -10,6 +10,7 @@ build_deps=(
     libmosquitto-dev
     libv4l-dev
     libturbojpeg0-dev
+    zlib1g-dev      # gzip for model and flow bundles (EdgeOps)
 )
 test_deps=(
     mosquitto       # a real broker for the MQTT integration tests
