@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "EdgeOps",
             dependencies: [
-                "EdgeInference", "CZlib",
+                "EdgeInference", "CZlib", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -107,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeOpsTests",
-            dependencies: ["EdgeOps", "EdgeInference", "EdgeTestSupport"],
+            dependencies: ["EdgeOps", "EdgeInference", "EdgeTestSupport", "CZlib", "CSodium"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
