@@ -38,6 +38,7 @@ extension ArtifactStore {
         guard try versions(of: name).contains(version) else {
             throw StoreError(code: .notInstalled, message: "\(name) \(version) is not installed", path: path(of: name, version: version))
         }
+        try checkPublishable(name: name)
         let current = try active(name)
         if current == version {
             try publish(name: name, version: version)
@@ -141,9 +142,20 @@ extension ArtifactStore {
         let script = path(of: name, version: version) + "/" + name + ".lua"
         let link = publishDirectory + "/" + name + ".lua"
         if Durable.readLink(link) == script { return }
+        try checkPublishable(name: name)
         try step(.flowLinkSwitched)
         try Durable.makeDirectory(publishDirectory)
         try Durable.replaceSymlink(link, target: script)
+    }
+
+    /// Refuses, before any pointer moves, to replace a flow file the store does not manage:
+    /// an integrator's hand-written flow of the same name is never overwritten.
+    func checkPublishable(name: String) throws(StoreError) {
+        guard let publishDirectory else { return }
+        let link = publishDirectory + "/" + name + ".lua"
+        if Durable.exists(link) && Durable.readLink(link) == nil {
+            throw StoreError(code: .invalidName, message: "a flow file not managed by the store already has this name", path: link)
+        }
     }
 
     func modificationTime(_ path: String) -> Int {
