@@ -8,17 +8,20 @@ public struct SMPlugin: Sendable {
     public let kind: ArtifactKind
     public let settings: SMPluginSettings
     let logger: Logger
+    let fault: StoreFaultHook?
 
-    public init(kind: ArtifactKind, settings: SMPluginSettings, logger: Logger) {
+    /// - Parameter fault: called before each durable store step; tests use it to crash there.
+    public init(kind: ArtifactKind, settings: SMPluginSettings, logger: Logger, fault: StoreFaultHook? = nil) {
         self.kind = kind
         self.settings = settings
         self.logger = logger
+        self.fault = fault
     }
 
     public var store: ArtifactStore {
         ArtifactStore(
             root: settings.stateDirectory + "/" + kind.stateSubdirectory, kind: kind,
-            publishDirectory: kind == .flow ? settings.flowsDirectory : nil)
+            publishDirectory: kind == .flow ? settings.flowsDirectory : nil, fault: fault)
     }
 
     public func run(_ arguments: [String]) async -> SMPluginResult {

@@ -44,9 +44,20 @@ struct SMPluginCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "edgemlops.sm-plugin")
         logger.logLevel = .warning
-        let result = await SMPlugin(kind: kind, settings: settings, logger: logger).run(rest)
+        let result = await SMPlugin(kind: kind, settings: settings, logger: logger, fault: Self.crashHook()).run(rest)
         FileHandle.standardOutput.write(Data(result.stdout.utf8))
         FileHandle.standardError.write(Data(result.stderr.utf8))
         if result.exitCode != .success { throw ExitCode(result.exitCode.rawValue) }
+    }
+
+    /// Test hook: `EDGEMLOPS_TEST_KILL_AT=<step>` (a ``StoreStep`` name) makes the process SIGKILL
+    /// itself right before that step, so the crash tests exercise a real, unclean process death.
+    static func crashHook() -> StoreFaultHook? {
+        guard let name = ProcessInfo.processInfo.environment["EDGEMLOPS_TEST_KILL_AT"], let target = StoreStep(rawValue: name) else {
+            return nil
+        }
+        return { step throws(StoreError) in
+            if step == target { kill(getpid(), SIGKILL) }
+        }
     }
 }
