@@ -96,7 +96,9 @@ struct ArchiveTests {
         let packed = Fixtures.gzip(plain)
         #expect(try Gzip.decompress(packed, maxOutput: 1 << 20) == plain)
         for cut in [10, packed.count / 2, packed.count - 4] {
-            let error = #expect(throws: ArchiveError.self) { try Gzip.decompress(Array(packed[..<cut]), maxOutput: 1 << 20) }
+            let error = #expect(throws: ArchiveError.self) {
+                try Gzip.decompress(Array(packed[..<cut]), maxOutput: 1 << 20)
+            }
             #expect(error?.code == .truncated)
         }
     }

@@ -62,7 +62,18 @@ enum Fixtures {
 
     static func gzip(_ bytes: [UInt8]) -> [UInt8] {
         var stream = z_stream()
-        precondition(deflateInit2_(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+        precondition(
+            deflateInit2_(
+                &stream,
+                6,
+                Z_DEFLATED,
+                16 + MAX_WBITS,
+                8,
+                Z_DEFAULT_STRATEGY,
+                zlibVersion(),
+                Int32(MemoryLayout<z_stream>.size)
+            ) == Z_OK
+        )
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 64)
         var input = bytes
@@ -105,7 +116,10 @@ enum Fixtures {
             inputs: [ValueInfo(name: "images", elementType: .float32, shape: shape)],
             outputs: [ValueInfo(name: "scores", elementType: .float32, shape: shape)]
         )
-        let model = Model(metadata: metadata.sorted { $0.key < $1.key }.map { StringStringEntryProto(key: $0.key, value: $0.value) }, graph: graph)
+        let model = Model(
+            metadata: metadata.sorted { $0.key < $1.key }.map { StringStringEntryProto(key: $0.key, value: $0.value) },
+            graph: graph
+        )
         let path = NSTemporaryDirectory() + "/edgeops-fixture-\(UUID().uuidString).onnx"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try model.save(to: path)
@@ -114,14 +128,24 @@ enum Fixtures {
 
     /// A complete model bundle (`tar.gz`), optionally signed; `tamper` edits files after the manifest is made.
     static func bundle(
-        name: String = "scratch", version: String = "1.0.0", shape: [Int] = [1, 3, 8, 8], signer: KeyPair? = nil,
-        extraFiles: [String: [UInt8]] = [:], unlisted: [String: [UInt8]] = [:], tamper: [String: [UInt8]] = [:]
+        name: String = "scratch",
+        version: String = "1.0.0",
+        shape: [Int] = [1, 3, 8, 8],
+        signer: KeyPair? = nil,
+        extraFiles: [String: [UInt8]] = [:],
+        unlisted: [String: [UInt8]] = [:],
+        tamper: [String: [UInt8]] = [:]
     ) throws -> [UInt8] {
         var files: [String: [UInt8]] = ["model.onnx": try onnx(shape: shape)]
         files.merge(extraFiles) { $1 }
         let manifest = ModelManifest(
-            name: name, version: version, input: .init(name: "images", shape: shape), labels: ["ok", "defect"],
-            thresholds: ["defect": 0.6], files: files.mapValues { SHA256.hex($0) })
+            name: name,
+            version: version,
+            input: .init(name: "images", shape: shape),
+            labels: ["ok", "defect"],
+            thresholds: ["defect": 0.6],
+            files: files.mapValues { SHA256.hex($0) }
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let manifestBytes = [UInt8](try encoder.encode(manifest))
@@ -129,7 +153,9 @@ enum Fixtures {
         if let signer { members.append(TarMember(name: "manifest.json.sig", content: signer.sign(manifestBytes))) }
         files.merge(tamper) { $1 }
         files.merge(unlisted) { $1 }
-        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) { members.append(TarMember(name: path, content: bytes)) }
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            members.append(TarMember(name: path, content: bytes))
+        }
         return gzip(tar(members))
     }
 }

@@ -7,14 +7,23 @@ import Testing
 struct InstallGateTests {
     let tmp = TemporaryDirectory()
 
-    func run(_ bundle: [UInt8], name: String = "scratch", version: String = "1.0.0", configure: (inout GateConfiguration) -> Void = { _ in }) async throws -> GateReport {
+    func run(
+        _ bundle: [UInt8],
+        name: String = "scratch",
+        version: String = "1.0.0",
+        configure: (inout GateConfiguration) -> Void = { _ in }
+    ) async throws -> GateReport {
         try tmp.write("bundle.bin", bundle)
         let staging = tmp.path + "/staging-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
         var configuration = GateConfiguration(keysDirectory: tmp.path + "/keys", pipelineInputShape: [1, 3, 8, 8])
         configure(&configuration)
         return await InstallGate(configuration: configuration, logger: Logger(label: "test")).run(
-            file: tmp.path + "/bundle.bin", name: name, version: version, staging: staging)
+            file: tmp.path + "/bundle.bin",
+            name: name,
+            version: version,
+            staging: staging
+        )
     }
 
     func trust(_ key: Fixtures.KeyPair, as name: String = "publisher") throws {
@@ -33,13 +42,19 @@ struct InstallGateTests {
             $0.validators = [ValidatorDouble(name: "golden-set"), ValidatorDouble(name: "latency")]
         }
         #expect(report.passed, "\(report)")
-        #expect(report.steps.map(\.name) == ["size", "unpack", "manifest", "checksums", "signature", "parse", "input-shape", "golden-set", "latency"])
+        #expect(
+            report.steps.map(\.name) == [
+                "size", "unpack", "manifest", "checksums", "signature", "parse", "input-shape", "golden-set", "latency",
+            ]
+        )
         #expect(report.steps[4].outcome == .passed("signed by publisher"))
         #expect(report.manifest?.labels == ["ok", "defect"])
     }
 
     @Test func bareOnnxTakesItsManifestFromMetadata() async throws {
-        let model = try Fixtures.onnx(metadata: ["edgemlops.input_shape": "1,3,8,8", "edgemlops.labels": "ok, defect", "edgemlops.thresholds": "defect=0.7"])
+        let model = try Fixtures.onnx(metadata: [
+            "edgemlops.input_shape": "1,3,8,8", "edgemlops.labels": "ok, defect", "edgemlops.thresholds": "defect=0.7",
+        ])
         let report = try await run(model, name: "bare", version: "2")
         #expect(report.passed, "\(report)")
         #expect(report.manifest?.labels == ["ok", "defect"])
@@ -128,7 +143,10 @@ struct InstallGateTests {
 
     @Test func validatorRefusalStopsTheGate() async throws {
         let report = try await run(try Fixtures.bundle()) {
-            $0.validators = [ValidatorDouble(name: "golden-set", refusal: "case 0: max abs error 0.4"), ValidatorDouble(name: "latency")]
+            $0.validators = [
+                ValidatorDouble(name: "golden-set", refusal: "case 0: max abs error 0.4"),
+                ValidatorDouble(name: "latency"),
+            ]
         }
         #expect(failedStep(report)! == ("golden-set", .validation))
         #expect(report.steps.last?.name == "golden-set")

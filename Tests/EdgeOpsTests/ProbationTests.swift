@@ -42,7 +42,12 @@ struct ProbationTests {
         let store = ArtifactStore(root: tmp.path + "/models", kind: .model)
         try ArtifactStoreTests.install(store, "m", "1")
         try ArtifactStoreTests.install(store, "m", "2")
-        let activation = ModelActivation(store: store, name: "m", policy: .init(inferences: 5, maxFailures: 1), logger: Logger(label: "test"))
+        let activation = ModelActivation(
+            store: store,
+            name: "m",
+            policy: .init(inferences: 5, maxFailures: 1),
+            logger: Logger(label: "test")
+        )
         _ = try await activation.activate(version: "1")
         for _ in 0..<5 { _ = try await activation.record(.succeeded(latency: .milliseconds(1))) }
         let path = try await activation.activate(version: "2")
@@ -63,9 +68,17 @@ struct ProbationTests {
         let tmp = TemporaryDirectory()
         let store = ArtifactStore(root: tmp.path + "/models", kind: .model)
         try ArtifactStoreTests.install(store, "m", "1")
-        let activation = ModelActivation(store: store, name: "m", policy: .init(inferences: 5), logger: Logger(label: "test"))
+        let activation = ModelActivation(
+            store: store,
+            name: "m",
+            policy: .init(inferences: 5),
+            logger: Logger(label: "test")
+        )
         _ = try await activation.activate(version: "1")
-        #expect(try await activation.record(.failed(reason: "boom")) == .rollbackImpossible(version: "1", reason: "1 of the first 1 inferences failed (last: boom)"))
+        #expect(
+            try await activation.record(.failed(reason: "boom"))
+                == .rollbackImpossible(version: "1", reason: "1 of the first 1 inferences failed (last: boom)")
+        )
         #expect(try store.active("m") == "1")
     }
 }

@@ -8,8 +8,17 @@ struct SMPluginTests {
     let tmp = TemporaryDirectory()
 
     func plugin(_ kind: ArtifactKind, requireSignature: Bool = false) -> SMPlugin {
-        let gate = GateConfiguration(requireSignature: requireSignature, keysDirectory: tmp.path + "/keys", pipelineInputShape: [1, 3, 8, 8])
-        let settings = SMPluginSettings(stateDirectory: tmp.path + "/state", flowsDirectory: tmp.path + "/flows", keepVersions: 1, gate: gate)
+        let gate = GateConfiguration(
+            requireSignature: requireSignature,
+            keysDirectory: tmp.path + "/keys",
+            pipelineInputShape: [1, 3, 8, 8]
+        )
+        let settings = SMPluginSettings(
+            stateDirectory: tmp.path + "/state",
+            flowsDirectory: tmp.path + "/flows",
+            keepVersions: 1,
+            gate: gate
+        )
         return SMPlugin(kind: kind, settings: settings, logger: Logger(label: "test"))
     }
 
@@ -30,7 +39,10 @@ struct SMPluginTests {
     }
 
     @Test func parsesOptionsInAnyOrderAndWithEquals() throws {
-        #expect(try SMPluginRequest(arguments: ["install", "--file=/f", "m", "--module-version", "1.2"]) == .install(name: "m", version: "1.2", file: "/f"))
+        #expect(
+            try SMPluginRequest(arguments: ["install", "--file=/f", "m", "--module-version", "1.2"])
+                == .install(name: "m", version: "1.2", file: "/f")
+        )
         #expect(try SMPluginRequest(arguments: ["remove", "m"]) == .remove(name: "m", version: nil))
     }
 
@@ -41,13 +53,19 @@ struct SMPluginTests {
         let v1 = try file("v1.tar.gz", try Fixtures.bundle(name: "scratch", version: "1.0.0"))
         let v2 = try file("v2.tar.gz", try Fixtures.bundle(name: "scratch", version: "2.0.0"))
         let other = try file("other.onnx", try Fixtures.onnx())
-        #expect(await plugin.run(["install", "scratch", "--module-version", "1.0.0", "--file", v1]).exitCode == .success)
-        #expect(await plugin.run(["install", "scratch", "--module-version", "2.0.0", "--file", v2]).exitCode == .success)
+        #expect(
+            await plugin.run(["install", "scratch", "--module-version", "1.0.0", "--file", v1]).exitCode == .success
+        )
+        #expect(
+            await plugin.run(["install", "scratch", "--module-version", "2.0.0", "--file", v2]).exitCode == .success
+        )
         #expect(await plugin.run(["install", "bare", "--module-version", "7", "--file", other]).exitCode == .success)
         #expect(await plugin.run(["finalize"]).exitCode == .success)
         #expect(await plugin.run(["list"]).stdout == "bare\t7\nscratch\t2.0.0\n")
         // Installing twice is not an error; installing without a file re-activates a stored version.
-        #expect(await plugin.run(["install", "scratch", "--module-version", "2.0.0", "--file", v2]).exitCode == .success)
+        #expect(
+            await plugin.run(["install", "scratch", "--module-version", "2.0.0", "--file", v2]).exitCode == .success
+        )
         #expect(await plugin.run(["install", "scratch", "--module-version", "1.0.0"]).exitCode == .success)
         #expect(await plugin.run(["list"]).stdout == "bare\t7\nscratch\t1.0.0\n")
         // The serving model is never removed; the other one may be, twice.
@@ -63,13 +81,17 @@ struct SMPluginTests {
         let plugin = plugin(.model)
         let good = try file("good.tar.gz", try Fixtures.bundle(version: "1.0.0"))
         let bad = try file("bad.tar.gz", try Fixtures.bundle(version: "1.1.0", tamper: ["model.onnx": [0]]))
-        #expect(await plugin.run(["install", "scratch", "--module-version", "1.0.0", "--file", good]).exitCode == .success)
+        #expect(
+            await plugin.run(["install", "scratch", "--module-version", "1.0.0", "--file", good]).exitCode == .success
+        )
         let result = await plugin.run(["install", "scratch", "--module-version", "1.1.0", "--file", bad])
         #expect(result.exitCode == .failure)
         #expect(result.stderr.contains("refused at step 'checksums'"))
         #expect(await plugin.run(["list"]).stdout == "scratch\t1.0.0\n")
         #expect(try plugin.store.versions(of: "scratch") == ["1.0.0"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: plugin.store.root + "/scratch").filter { $0.hasPrefix(".staging") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: plugin.store.root + "/scratch").filter {
+            $0.hasPrefix(".staging")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -100,14 +122,21 @@ struct SMPluginTests {
     @Test func flowsFromALuaFileAndFromAnArchive() async throws {
         let plugin = plugin(.flow)
         let lua = try file("f.lua", Array("-- v1\nreturn {}".utf8))
-        #expect(await plugin.run(["install", "line_stop", "--module-version", "1", "--file", lua]).exitCode == .success)
+        #expect(
+            await plugin.run(["install", "line_stop", "--module-version", "1", "--file", lua]).exitCode == .success
+        )
         let archive = try file(
             "f.tar.gz",
-            Fixtures.gzip(Fixtures.tar([
-                .init(name: "line_stop.lua", content: Array("-- v2\nreturn {}".utf8)),
-                .init(name: "line_stop.test.jsonl", content: Array("{}".utf8)),
-            ])))
-        #expect(await plugin.run(["install", "line_stop", "--module-version", "2", "--file", archive]).exitCode == .success)
+            Fixtures.gzip(
+                Fixtures.tar([
+                    .init(name: "line_stop.lua", content: Array("-- v2\nreturn {}".utf8)),
+                    .init(name: "line_stop.test.jsonl", content: Array("{}".utf8)),
+                ])
+            )
+        )
+        #expect(
+            await plugin.run(["install", "line_stop", "--module-version", "2", "--file", archive]).exitCode == .success
+        )
         #expect(try String(contentsOfFile: tmp.path + "/flows/line_stop.lua", encoding: .utf8).hasPrefix("-- v2"))
         #expect(await plugin.run(["list"]).stdout == "line_stop\t2\n")
         let wrong = try file("w.tar.gz", Fixtures.gzip(Fixtures.tar([.init(name: "other.lua", content: [0x2D])])))
@@ -130,11 +159,14 @@ struct SMPluginTests {
 
     @Test func settingsFromTheEnvironment() throws {
         let settings = try SMPluginSettings(environment: [
-            "EDGEMLOPS_STATE_DIR": "/s", "EDGEMLOPS_REQUIRE_SIGNATURE": "true", "EDGEMLOPS_PIPELINE_INPUT_SHAPE": "1,3,224,224",
+            "EDGEMLOPS_STATE_DIR": "/s", "EDGEMLOPS_REQUIRE_SIGNATURE": "true",
+            "EDGEMLOPS_PIPELINE_INPUT_SHAPE": "1,3,224,224",
         ])
         #expect(settings.stateDirectory == "/s")
         #expect(settings.gate.requireSignature)
         #expect(settings.gate.pipelineInputShape == [1, 3, 224, 224])
-        #expect(throws: SMPluginSettings.InvalidValue.self) { try SMPluginSettings(environment: ["EDGEMLOPS_PIPELINE_INPUT_SHAPE": "1,x"]) }
+        #expect(throws: SMPluginSettings.InvalidValue.self) {
+            try SMPluginSettings(environment: ["EDGEMLOPS_PIPELINE_INPUT_SHAPE": "1,x"])
+        }
     }
 }

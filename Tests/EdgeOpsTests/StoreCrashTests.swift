@@ -19,7 +19,9 @@ struct StoreCrashTests {
         #expect(allowedActive.contains(active))
         let content = try String(contentsOfFile: store.path(of: name, version: active) + "/model.onnx", encoding: .utf8)
         #expect(content == active)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.root + "/" + name).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.root + "/" + name).filter {
+            $0.hasPrefix(".")
+        }
         #expect(leftovers.isEmpty)
         let top = try FileManager.default.contentsOfDirectory(atPath: store.root).filter { $0.hasPrefix(".") }
         #expect(top.isEmpty)

@@ -16,7 +16,10 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     func write(_ relative: String, _ bytes: [UInt8]) throws {
         let full = path + "/" + relative
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try Data(bytes).write(to: URL(fileURLWithPath: full))
     }
 

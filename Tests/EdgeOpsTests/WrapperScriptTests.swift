@@ -5,7 +5,10 @@ import Testing
 
 /// Runs `packaging/sm-plugins/edgemlops-{model,flow}` the way thin-edge does: exit codes must pass
 /// through the wrapper and each wrapper must select its own software type.
-@Suite("sm-plugin wrapper scripts", .enabled(if: EdgeMLOpsBinary.path != nil, "needs the edgemlops binary next to the test bundle"))
+@Suite(
+    "sm-plugin wrapper scripts",
+    .enabled(if: EdgeMLOpsBinary.path != nil, "needs the edgemlops binary next to the test bundle")
+)
 struct WrapperScriptTests {
     static let packaging = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("packaging/sm-plugins").path
@@ -20,7 +23,8 @@ struct WrapperScriptTests {
                 "EDGEMLOPS_BIN=\(EdgeMLOpsBinary.path!)", "EDGEMLOPS_STATE_DIR=\(tmp.path)/state",
                 "EDGEMLOPS_FLOWS_DIR=\(tmp.path)/flows", Self.packaging + "/" + kind.softwareType,
             ] + arguments,
-            outputPath: log)
+            outputPath: log
+        )
         let raw = child.wait()
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return (raw & 0x7F == 0 ? (raw >> 8) & 0xFF : -1, output)

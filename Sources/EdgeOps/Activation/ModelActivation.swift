@@ -44,7 +44,10 @@ public actor ModelActivation {
         let to = try store.rollback(name: name)
         // The restored version already proved itself; it is not put on probation again.
         probation = nil
-        logger.warning("model rolled back", metadata: ["model": "\(name)", "from": "\(from)", "to": "\(to)", "reason": "\(reason)"])
+        logger.warning(
+            "model rolled back",
+            metadata: ["model": "\(name)", "from": "\(from)", "to": "\(to)", "reason": "\(reason)"]
+        )
         return to
     }
 
@@ -65,7 +68,10 @@ public actor ModelActivation {
         case .rollback(let reason):
             guard try store.previous(name) != nil else {
                 probation = nil
-                logger.error("model failed probation and has no previous version", metadata: ["model": "\(name)", "reason": "\(reason)"])
+                logger.error(
+                    "model failed probation and has no previous version",
+                    metadata: ["model": "\(name)", "reason": "\(reason)"]
+                )
                 return .rollbackImpossible(version: version, reason: reason)
             }
             let to = try rollback(reason: reason)

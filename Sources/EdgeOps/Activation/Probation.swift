@@ -38,9 +38,13 @@ public struct Probation: Sendable, Equatable {
             if let budget = policy.latencyBudget, latency > budget { overBudget += 1 }
         }
         if failures > policy.maxFailures {
-            verdict = .rollback(reason: "\(failures) of the first \(seen) inferences failed (last: \(lastFailure ?? "?"))")
+            verdict = .rollback(
+                reason: "\(failures) of the first \(seen) inferences failed (last: \(lastFailure ?? "?"))"
+            )
         } else if overBudget > policy.maxOverBudget, let budget = policy.latencyBudget {
-            verdict = .rollback(reason: "\(overBudget) of the first \(seen) inferences exceeded the latency budget of \(budget)")
+            verdict = .rollback(
+                reason: "\(overBudget) of the first \(seen) inferences exceeded the latency budget of \(budget)"
+            )
         } else if seen >= policy.inferences {
             verdict = .confirmed
         } else {

@@ -38,7 +38,11 @@ public enum Gzip {
                     throw ArchiveError(code: .corrupt, message: "gzip: \(reason)", offset: offset)
                 }
                 guard output.count + produced <= maxOutput else {
-                    throw ArchiveError(code: .tooLarge, message: "decompresses to more than \(maxOutput) bytes", offset: offset)
+                    throw ArchiveError(
+                        code: .tooLarge,
+                        message: "decompresses to more than \(maxOutput) bytes",
+                        offset: offset
+                    )
                 }
                 output.append(contentsOf: chunk[..<produced])
                 if status == Z_OK && produced == 0 && stream.avail_in == 0 {

@@ -21,7 +21,10 @@ public struct TarExtractor: Sendable {
         let entries = try reader.entries()
         let total = entries.reduce(0) { $0 + $1.contentRange.count }
         guard total <= maxTotalBytes else {
-            throw ArchiveError(code: .tooLarge, message: "content totals \(total) bytes, over the cap of \(maxTotalBytes)")
+            throw ArchiveError(
+                code: .tooLarge,
+                message: "content totals \(total) bytes, over the cap of \(maxTotalBytes)"
+            )
         }
         var files: [String] = []
         for entry in entries {
@@ -49,7 +52,11 @@ public struct TarExtractor: Sendable {
         var st = stat()
         if lstat(path, &st) == 0 {
             guard st.st_mode & S_IFMT == S_IFDIR else {
-                throw ArchiveError(code: .unsafePath, message: "a path component is a link or file, not a directory", entry: entry)
+                throw ArchiveError(
+                    code: .unsafePath,
+                    message: "a path component is a link or file, not a directory",
+                    entry: entry
+                )
             }
             return
         }

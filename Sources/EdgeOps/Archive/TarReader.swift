@@ -21,7 +21,11 @@ public struct TarReader: Sendable {
         var longLink: String?
         while true {
             guard offset + Self.blockSize <= bytes.count else {
-                throw ArchiveError(code: .truncated, message: "archive ends inside a header, before the end marker", offset: offset)
+                throw ArchiveError(
+                    code: .truncated,
+                    message: "archive ends inside a header, before the end marker",
+                    offset: offset
+                )
             }
             let header = bytes[offset..<offset + Self.blockSize]
             if header.allSatisfy({ $0 == 0 }) { return result }
@@ -29,7 +33,11 @@ public struct TarReader: Sendable {
             let size = try octal(header, 124, 12, field: "size", offset: offset)
             let contentStart = offset + Self.blockSize
             guard size <= bytes.count - contentStart else {
-                throw ArchiveError(code: .truncated, message: "entry of \(size) bytes runs past the end of the archive", offset: offset)
+                throw ArchiveError(
+                    code: .truncated,
+                    message: "entry of \(size) bytes runs past the end of the archive",
+                    offset: offset
+                )
             }
             let padded = (size + Self.blockSize - 1) / Self.blockSize * Self.blockSize
             let content = contentStart..<contentStart + size
@@ -67,17 +75,30 @@ public struct TarReader: Sendable {
             case UInt8(ascii: "2"):
                 kind = .symlink(target: rawLink)
             default:
-                let what = [UInt8(ascii: "1"): "hard link", UInt8(ascii: "3"): "character device", UInt8(ascii: "4"): "block device", UInt8(ascii: "6"): "FIFO"][typeflag]
+                let what = [
+                    UInt8(ascii: "1"): "hard link", UInt8(ascii: "3"): "character device",
+                    UInt8(ascii: "4"): "block device", UInt8(ascii: "6"): "FIFO",
+                ][typeflag]
                 throw ArchiveError(
-                    code: .unsupportedEntry, message: "\(what ?? "type '\(Character(Unicode.Scalar(typeflag)))'") not allowed in a bundle",
-                    entry: rawName, offset: content.lowerBound - Self.blockSize)
+                    code: .unsupportedEntry,
+                    message: "\(what ?? "type '\(Character(Unicode.Scalar(typeflag)))'") not allowed in a bundle",
+                    entry: rawName,
+                    offset: content.lowerBound - Self.blockSize
+                )
             }
             let path = try Self.normalise(rawName, offset: content.lowerBound - Self.blockSize)
             if case .symlink(let target) = kind {
                 try Self.checkLinkTarget(target, from: path, offset: content.lowerBound - Self.blockSize)
             }
             if path.isEmpty { continue }  // "./" itself
-            result.append(TarEntry(path: path, kind: kind, mode: mode & 0o777, contentRange: kind == .file ? content : content.lowerBound..<content.lowerBound))
+            result.append(
+                TarEntry(
+                    path: path,
+                    kind: kind,
+                    mode: mode & 0o777,
+                    contentRange: kind == .file ? content : content.lowerBound..<content.lowerBound
+                )
+            )
             guard result.count <= maxEntries else {
                 throw ArchiveError(code: .tooLarge, message: "more than \(maxEntries) entries", offset: offset)
             }
@@ -93,12 +114,18 @@ public struct TarReader: Sendable {
         var sum = 0
         for (i, byte) in header.enumerated() { sum += (148..<156).contains(i) ? 0x20 : Int(byte) }
         guard sum == stored else {
-            throw ArchiveError(code: .badChecksum, message: "header checksum \(stored), computed \(sum)", offset: offset)
+            throw ArchiveError(
+                code: .badChecksum,
+                message: "header checksum \(stored), computed \(sum)",
+                offset: offset
+            )
         }
     }
 
     /// An octal numeric field (NUL- or space-terminated); base-256 values are refused as too large.
-    func octal(_ header: ArraySlice<UInt8>, _ start: Int, _ length: Int, field: String, offset: Int) throws(ArchiveError) -> Int {
+    func octal(_ header: ArraySlice<UInt8>, _ start: Int, _ length: Int, field: String, offset: Int)
+        throws(ArchiveError) -> Int
+    {
         let raw = header[(header.startIndex + start)..<(header.startIndex + start + length)]
         if let first = raw.first, first & 0x80 != 0 {
             throw ArchiveError(code: .tooLarge, message: "base-256 \(field) field", offset: offset)
@@ -113,7 +140,9 @@ public struct TarReader: Sendable {
             }
             seenDigit = true
             value = value * 8 + Int(byte - 0x30)
-            guard value < 1 << 40 else { throw ArchiveError(code: .tooLarge, message: "\(field) field out of range", offset: offset) }
+            guard value < 1 << 40 else {
+                throw ArchiveError(code: .tooLarge, message: "\(field) field out of range", offset: offset)
+            }
         }
         return value
     }
@@ -141,11 +170,18 @@ public struct TarReader: Sendable {
                 let length = Int(String(decoding: data[i..<space], as: UTF8.self)), length > space - i + 1,
                 length <= data.endIndex - i, data[i + length - 1] == 0x0A
             else {
-                throw ArchiveError(code: .corrupt, message: "malformed pax record", offset: offset + (i - data.startIndex))
+                throw ArchiveError(
+                    code: .corrupt,
+                    message: "malformed pax record",
+                    offset: offset + (i - data.startIndex)
+                )
             }
             let record = data[(space + 1)..<(i + length - 1)]
             if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
-                records[String(decoding: record[..<equals], as: UTF8.self)] = String(decoding: record[(equals + 1)...], as: UTF8.self)
+                records[String(decoding: record[..<equals], as: UTF8.self)] = String(
+                    decoding: record[(equals + 1)...],
+                    as: UTF8.self
+                )
             }
             i += length
         }
@@ -163,7 +199,12 @@ public struct TarReader: Sendable {
         for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
             guard part != "..", !part.contains("\0") else {
-                throw ArchiveError(code: .unsafePath, message: "path climbs out of the bundle", entry: raw, offset: offset)
+                throw ArchiveError(
+                    code: .unsafePath,
+                    message: "path climbs out of the bundle",
+                    entry: raw,
+                    offset: offset
+                )
             }
             parts.append(part)
         }
@@ -174,14 +215,24 @@ public struct TarReader: Sendable {
     /// (The extractor also refuses to write through a symlink, which closes the remaining gap.)
     static func checkLinkTarget(_ target: String, from path: String, offset: Int) throws(ArchiveError) {
         guard !target.hasPrefix("/"), !target.isEmpty else {
-            throw ArchiveError(code: .unsafePath, message: "symlink to absolute path '\(target)'", entry: path, offset: offset)
+            throw ArchiveError(
+                code: .unsafePath,
+                message: "symlink to absolute path '\(target)'",
+                entry: path,
+                offset: offset
+            )
         }
         var stack = path.split(separator: "/").dropLast().map(String.init)
         for part in target.split(separator: "/") {
             if part == "." { continue }
             if part == ".." {
                 guard !stack.isEmpty else {
-                    throw ArchiveError(code: .unsafePath, message: "symlink '\(target)' escapes the bundle", entry: path, offset: offset)
+                    throw ArchiveError(
+                        code: .unsafePath,
+                        message: "symlink '\(target)' escapes the bundle",
+                        entry: path,
+                        offset: offset
+                    )
                 }
                 stack.removeLast()
             } else {

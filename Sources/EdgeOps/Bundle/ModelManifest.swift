@@ -41,8 +41,14 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var golden: [GoldenCase]
 
     public init(
-        name: String, version: String, model: String = "model.onnx", input: Input? = nil, labels: [String] = [],
-        thresholds: [String: Double] = [:], files: [String: String] = [:], golden: [GoldenCase] = []
+        name: String,
+        version: String,
+        model: String = "model.onnx",
+        input: Input? = nil,
+        labels: [String] = [],
+        thresholds: [String: Double] = [:],
+        files: [String: String] = [:],
+        golden: [GoldenCase] = []
     ) {
         self.name = name
         self.version = version
@@ -78,18 +84,38 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         } catch let DecodingError.keyNotFound(key, _) {
             throw BundleError(code: .badManifest, message: "required field missing", file: file, field: key.stringValue)
         } catch let DecodingError.typeMismatch(_, context) {
-            throw BundleError(code: .badManifest, message: context.debugDescription, file: file, field: context.codingPath.map(\.stringValue).joined(separator: "."))
+            throw BundleError(
+                code: .badManifest,
+                message: context.debugDescription,
+                file: file,
+                field: context.codingPath.map(\.stringValue).joined(separator: ".")
+            )
         } catch {
             throw BundleError(code: .badManifest, message: "not valid JSON: \(error)", file: file)
         }
         for (label, value) in manifest.thresholds where !(0...1).contains(value) {
-            throw BundleError(code: .badManifest, message: "threshold \(value) outside 0...1", file: file, field: "thresholds.\(label)")
+            throw BundleError(
+                code: .badManifest,
+                message: "threshold \(value) outside 0...1",
+                file: file,
+                field: "thresholds.\(label)"
+            )
         }
         for (path, digest) in manifest.files where digest.count != 64 || !digest.allSatisfy(\.isHexDigit) {
-            throw BundleError(code: .badManifest, message: "'\(digest)' is not a sha256 hex digest", file: file, field: "files.\(path)")
+            throw BundleError(
+                code: .badManifest,
+                message: "'\(digest)' is not a sha256 hex digest",
+                file: file,
+                field: "files.\(path)"
+            )
         }
         guard manifest.files[manifest.model] != nil else {
-            throw BundleError(code: .badManifest, message: "the model '\(manifest.model)' has no checksum", file: file, field: "files")
+            throw BundleError(
+                code: .badManifest,
+                message: "the model '\(manifest.model)' has no checksum",
+                file: file,
+                field: "files"
+            )
         }
         return manifest
     }

@@ -26,7 +26,11 @@ public struct SignatureVerifier: Sendable {
             guard let data = FileManager.default.contents(atPath: path),
                 let bytes = Self.decode([UInt8](data), length: Int(crypto_sign_PUBLICKEYBYTES))
             else {
-                throw BundleError(code: .badKey, message: "not a 32-byte Ed25519 public key (raw or base64)", file: path)
+                throw BundleError(
+                    code: .badKey,
+                    message: "not a 32-byte Ed25519 public key (raw or base64)",
+                    file: path
+                )
             }
             keys.append(TrustedKey(name: String(name.dropLast(4)), bytes: bytes))
         }
@@ -35,7 +39,9 @@ public struct SignatureVerifier: Sendable {
 
     /// The name of the key that signed `message`, or nil when none did.
     public func signer(of message: [UInt8], signature rawSignature: [UInt8]) -> String? {
-        guard sodium_init() >= 0, let signature = Self.decode(rawSignature, length: Int(crypto_sign_BYTES)) else { return nil }
+        guard sodium_init() >= 0, let signature = Self.decode(rawSignature, length: Int(crypto_sign_BYTES)) else {
+            return nil
+        }
         for key in keys {
             let ok = crypto_sign_verify_detached(signature, message, UInt64(message.count), key.bytes) == 0
             if ok { return key.name }

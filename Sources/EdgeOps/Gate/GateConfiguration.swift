@@ -13,8 +13,12 @@ public struct GateConfiguration: Sendable {
     public static let defaultKeysDirectory = "/etc/edgemlops/keys"
 
     public init(
-        maxBundleBytes: Int = 256 << 20, maxUnpackedBytes: Int = 1 << 30, requireSignature: Bool = false,
-        keysDirectory: String = Self.defaultKeysDirectory, pipelineInputShape: [Int]? = nil, validators: [any ModelValidator] = []
+        maxBundleBytes: Int = 256 << 20,
+        maxUnpackedBytes: Int = 1 << 30,
+        requireSignature: Bool = false,
+        keysDirectory: String = Self.defaultKeysDirectory,
+        pipelineInputShape: [Int]? = nil,
+        validators: [any ModelValidator] = []
     ) {
         self.maxBundleBytes = maxBundleBytes
         self.maxUnpackedBytes = maxUnpackedBytes

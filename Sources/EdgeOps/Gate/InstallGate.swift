@@ -28,10 +28,18 @@ public struct InstallGate: Sendable {
         for (stepName, body) in steps {
             do {
                 let detail = try body(&state)
-                report.steps.append(.init(name: stepName, outcome: detail.hasPrefix("skipped: ") ? .skipped(String(detail.dropFirst(9))) : .passed(detail)))
+                report.steps.append(
+                    .init(
+                        name: stepName,
+                        outcome: detail.hasPrefix("skipped: ") ? .skipped(String(detail.dropFirst(9))) : .passed(detail)
+                    )
+                )
             } catch {
                 report.steps.append(.init(name: stepName, outcome: .failed(error)))
-                logger.warning("install gate refused the bundle", metadata: ["file": "\(file)", "step": "\(stepName)", "reason": "\(error)"])
+                logger.warning(
+                    "install gate refused the bundle",
+                    metadata: ["file": "\(file)", "step": "\(stepName)", "reason": "\(error)"]
+                )
                 return report
             }
         }
@@ -40,7 +48,9 @@ public struct InstallGate: Sendable {
         let candidate = ValidationCandidate(directory: staging, manifest: manifest, model: model)
         for validator in configuration.validators {
             do {
-                report.steps.append(.init(name: validator.name, outcome: .passed(try await validator.validate(candidate))))
+                report.steps.append(
+                    .init(name: validator.name, outcome: .passed(try await validator.validate(candidate)))
+                )
             } catch {
                 report.steps.append(.init(name: validator.name, outcome: .failed(error)))
                 return report
@@ -58,7 +68,11 @@ public struct InstallGate: Sendable {
         }
         let size = Int(st.st_size)
         guard size <= configuration.maxBundleBytes else {
-            throw BundleError(code: .tooLarge, message: "\(size) bytes, over the cap of \(configuration.maxBundleBytes)", file: state.file)
+            throw BundleError(
+                code: .tooLarge,
+                message: "\(size) bytes, over the cap of \(configuration.maxBundleBytes)",
+                file: state.file
+            )
         }
         return "\(size) bytes"
     }
@@ -73,7 +87,8 @@ public struct InstallGate: Sendable {
                 bytes = try Gzip.decompress(bytes, maxOutput: configuration.maxUnpackedBytes)
             }
             if Self.isTar(bytes) {
-                let files = try TarExtractor(destination: state.staging, maxTotalBytes: configuration.maxUnpackedBytes).extract(TarReader(bytes: bytes))
+                let files = try TarExtractor(destination: state.staging, maxTotalBytes: configuration.maxUnpackedBytes)
+                    .extract(TarReader(bytes: bytes))
                 state.extractedFiles = files
                 state.isArchive = true
                 return "\(files.count) files"
@@ -83,7 +98,11 @@ public struct InstallGate: Sendable {
         }
         // Anything else is taken for a bare model; the parse step decides whether it is one.
         guard FileManager.default.createFile(atPath: state.staging + "/model.onnx", contents: Data(bytes)) else {
-            throw BundleError(code: .unreadable, message: "cannot write the staged model", file: state.staging + "/model.onnx")
+            throw BundleError(
+                code: .unreadable,
+                message: "cannot write the staged model",
+                file: state.staging + "/model.onnx"
+            )
         }
         state.extractedFiles = ["model.onnx"]
         return "bare model"
@@ -95,7 +114,13 @@ public struct InstallGate: Sendable {
             let model = try Self.load(path, displayName: state.file)
             let digest = SHA256.hex(try Self.read(path))
             state.model = model
-            state.manifest = try ModelManifest.fromMetadata(model, name: state.name, version: state.version, file: state.file, sha256: digest)
+            state.manifest = try ModelManifest.fromMetadata(
+                model,
+                name: state.name,
+                version: state.version,
+                file: state.file,
+                sha256: digest
+            )
             try writeManifest(state.manifest!, to: state.staging + "/" + Self.manifestFile)
             return "from the model's metadata_props"
         }
@@ -105,13 +130,24 @@ public struct InstallGate: Sendable {
         }
         let manifest = try ModelManifest.decode(try Self.read(path), file: Self.manifestFile)
         guard manifest.name == state.name else {
-            throw BundleError(code: .badManifest, message: "names '\(manifest.name)', installed as '\(state.name)'", file: Self.manifestFile, field: "name")
+            throw BundleError(
+                code: .badManifest,
+                message: "names '\(manifest.name)', installed as '\(state.name)'",
+                file: Self.manifestFile,
+                field: "name"
+            )
         }
         guard manifest.version == state.version else {
-            throw BundleError(code: .badManifest, message: "version '\(manifest.version)', installed as '\(state.version)'", file: Self.manifestFile, field: "version")
+            throw BundleError(
+                code: .badManifest,
+                message: "version '\(manifest.version)', installed as '\(state.version)'",
+                file: Self.manifestFile,
+                field: "version"
+            )
         }
         state.manifest = manifest
-        return "\(manifest.name) \(manifest.version), \(manifest.files.count) files, \(manifest.golden.count) golden cases"
+        return
+            "\(manifest.name) \(manifest.version), \(manifest.files.count) files, \(manifest.golden.count) golden cases"
     }
 
     func checkChecksums(_ state: inout GateState) throws(BundleError) -> String {
@@ -119,20 +155,38 @@ public struct InstallGate: Sendable {
         let extracted = Set(state.extractedFiles).subtracting([Self.manifestFile, Self.signatureFile])
         // An unlisted file would be content the signature does not cover.
         if let stray = extracted.subtracting(manifest.files.keys).sorted().first {
-            throw BundleError(code: .checksumMismatch, message: "file not listed in the manifest", file: stray, field: "files")
+            throw BundleError(
+                code: .checksumMismatch,
+                message: "file not listed in the manifest",
+                file: stray,
+                field: "files"
+            )
         }
         for (file, expected) in manifest.files.sorted(by: { $0.key < $1.key }) {
             guard extracted.contains(file) || !state.isArchive else {
-                throw BundleError(code: .missingFile, message: "listed in the manifest but not in the bundle", file: file)
+                throw BundleError(
+                    code: .missingFile,
+                    message: "listed in the manifest but not in the bundle",
+                    file: file
+                )
             }
             let actual = SHA256.hex(try Self.read(state.staging + "/" + file))
             guard actual == expected.lowercased() else {
-                throw BundleError(code: .checksumMismatch, message: "sha256 \(actual), manifest says \(expected)", file: file)
+                throw BundleError(
+                    code: .checksumMismatch,
+                    message: "sha256 \(actual), manifest says \(expected)",
+                    file: file
+                )
             }
         }
         for golden in manifest.golden {
             for path in [golden.input, golden.expected] where manifest.files[path] == nil {
-                throw BundleError(code: .badManifest, message: "golden file '\(path)' has no checksum", file: Self.manifestFile, field: "golden")
+                throw BundleError(
+                    code: .badManifest,
+                    message: "golden file '\(path)' has no checksum",
+                    file: Self.manifestFile,
+                    field: "golden"
+                )
             }
         }
         return "\(manifest.files.count) files match"
@@ -143,17 +197,31 @@ public struct InstallGate: Sendable {
         let hasSignature = state.isArchive && FileManager.default.fileExists(atPath: signaturePath)
         guard hasSignature else {
             if configuration.requireSignature {
-                throw BundleError(code: .unsigned, message: state.isArchive ? "no \(Self.signatureFile) and signing is required" : "a bare model cannot be signed and signing is required", file: state.file)
+                throw BundleError(
+                    code: .unsigned,
+                    message: state.isArchive
+                        ? "no \(Self.signatureFile) and signing is required"
+                        : "a bare model cannot be signed and signing is required",
+                    file: state.file
+                )
             }
             return "skipped: unsigned, signing not required"
         }
         let verifier = try SignatureVerifier(directory: configuration.keysDirectory)
         guard !verifier.keys.isEmpty else {
-            throw BundleError(code: .badSignature, message: "no trusted keys (*.pub) in \(configuration.keysDirectory)", file: Self.signatureFile)
+            throw BundleError(
+                code: .badSignature,
+                message: "no trusted keys (*.pub) in \(configuration.keysDirectory)",
+                file: Self.signatureFile
+            )
         }
         let manifest = try Self.read(state.staging + "/" + Self.manifestFile)
         guard let signer = verifier.signer(of: manifest, signature: try Self.read(signaturePath)) else {
-            throw BundleError(code: .badSignature, message: "no trusted key in \(configuration.keysDirectory) verifies the manifest", file: Self.signatureFile)
+            throw BundleError(
+                code: .badSignature,
+                message: "no trusted key in \(configuration.keysDirectory) verifies the manifest",
+                file: Self.signatureFile
+            )
         }
         return "signed by \(signer)"
     }
@@ -191,11 +259,21 @@ public struct InstallGate: Sendable {
         for (label, shape) in [("manifest input", wanted), ("pipeline input", configuration.pipelineInputShape)] {
             guard let shape else { continue }
             if let reason = Self.incompatibility(declared: declared.shape, shape: shape) {
-                throw BundleError(code: .incompatibleInput, message: "\(label) \(shape) does not fit \(declared.typeDescription): \(reason)", file: state.manifest?.model, field: name)
+                throw BundleError(
+                    code: .incompatibleInput,
+                    message: "\(label) \(shape) does not fit \(declared.typeDescription): \(reason)",
+                    file: state.manifest?.model,
+                    field: name
+                )
             }
         }
         if let wanted, let pipeline = configuration.pipelineInputShape, wanted != pipeline {
-            throw BundleError(code: .incompatibleInput, message: "the model expects \(wanted), the camera pipeline produces \(pipeline)", file: state.manifest?.model, field: name)
+            throw BundleError(
+                code: .incompatibleInput,
+                message: "the model expects \(wanted), the camera pipeline produces \(pipeline)",
+                file: state.manifest?.model,
+                field: name
+            )
         }
         guard configuration.pipelineInputShape != nil else { return "skipped: no pipeline input configured" }
         return "\(declared.typeDescription) accepts \(configuration.pipelineInputShape!)"
@@ -234,7 +312,8 @@ public struct InstallGate: Sendable {
     func writeManifest(_ manifest: ModelManifest, to path: String) throws(BundleError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        guard let data = try? encoder.encode(manifest), FileManager.default.createFile(atPath: path, contents: data) else {
+        guard let data = try? encoder.encode(manifest), FileManager.default.createFile(atPath: path, contents: data)
+        else {
             throw BundleError(code: .unreadable, message: "cannot write the manifest", file: path)
         }
     }

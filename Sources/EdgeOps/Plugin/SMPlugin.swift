@@ -20,8 +20,11 @@ public struct SMPlugin: Sendable {
 
     public var store: ArtifactStore {
         ArtifactStore(
-            root: settings.stateDirectory + "/" + kind.stateSubdirectory, kind: kind,
-            publishDirectory: kind == .flow ? settings.flowsDirectory : nil, fault: fault)
+            root: settings.stateDirectory + "/" + kind.stateSubdirectory,
+            kind: kind,
+            publishDirectory: kind == .flow ? settings.flowsDirectory : nil,
+            fault: fault
+        )
     }
 
     public func run(_ arguments: [String]) async -> SMPluginResult {
@@ -36,7 +39,10 @@ public struct SMPlugin: Sendable {
 
     public func run(_ request: SMPluginRequest) async -> SMPluginResult {
         if request == .updateList {
-            return SMPluginResult(exitCode: .usage, stderr: "update-list is not supported; use single install/remove calls\n")
+            return SMPluginResult(
+                exitCode: .usage,
+                stderr: "update-list is not supported; use single install/remove calls\n"
+            )
         }
         if request == .list { return list() }
         let lock: StoreLock
@@ -83,13 +89,19 @@ public struct SMPlugin: Sendable {
     func install(name: String, version: String?, file: String?) async throws(StoreError) -> SMPluginResult {
         try ArtifactStore.validate(name, field: "name")
         guard let version else {
-            return SMPluginResult(exitCode: .usage, stderr: "install \(name): --module-version is required (versions are kept side by side)\n")
+            return SMPluginResult(
+                exitCode: .usage,
+                stderr: "install \(name): --module-version is required (versions are kept side by side)\n"
+            )
         }
         try ArtifactStore.validate(version, field: "version")
         guard let file else {
             // No file: switch to a version already in the store (how the cloud rolls back).
             guard try store.versions(of: name).contains(version) else {
-                return SMPluginResult(exitCode: .failure, stderr: "install \(name) \(version): no --file and this version is not installed\n")
+                return SMPluginResult(
+                    exitCode: .failure,
+                    stderr: "install \(name) \(version): no --file and this version is not installed\n"
+                )
             }
             try store.activate(name: name, version: version)
             return SMPluginResult(exitCode: .success, stderr: "\(name) \(version) activated from the store\n")
@@ -110,17 +122,27 @@ public struct SMPlugin: Sendable {
         }
         try store.commit(staging: staging, name: name, version: version)
         try store.activate(name: name, version: version)
-        logger.info("installed and activated", metadata: ["type": "\(kind.softwareType)", "name": "\(name)", "version": "\(version)"])
+        logger.info(
+            "installed and activated",
+            metadata: ["type": "\(kind.softwareType)", "name": "\(name)", "version": "\(version)"]
+        )
         return SMPluginResult(exitCode: .success, stderr: "\(name) \(version) installed and active\n")
     }
 
     /// Runs the gate; nil when it passed, else the failure to return.
     func stageModel(name: String, version: String, file: String, staging: String) async -> SMPluginResult? {
-        let report = await InstallGate(configuration: settings.gate, logger: logger).run(file: file, name: name, version: version, staging: staging)
+        let report = await InstallGate(configuration: settings.gate, logger: logger).run(
+            file: file,
+            name: name,
+            version: version,
+            staging: staging
+        )
         guard let failure = report.failure else { return nil }
         return SMPluginResult(
             exitCode: .failure,
-            stderr: "install \(name) \(version) refused at step '\(failure.step)': \(failure.error)\ninstall gate:\n\(report)\n")
+            stderr:
+                "install \(name) \(version) refused at step '\(failure.step)': \(failure.error)\ninstall gate:\n\(report)\n"
+        )
     }
 
     /// A flow is a `.lua` file or a `tar.gz`/`tar` holding `<name>.lua` and its tests.
@@ -129,15 +151,22 @@ public struct SMPlugin: Sendable {
             return SMPluginResult(exitCode: .failure, stderr: "\(file): cannot read\n")
         }
         guard data.count <= settings.gate.maxBundleBytes else {
-            return SMPluginResult(exitCode: .failure, stderr: "\(file): \(data.count) bytes, over the cap of \(settings.gate.maxBundleBytes)\n")
+            return SMPluginResult(
+                exitCode: .failure,
+                stderr: "\(file): \(data.count) bytes, over the cap of \(settings.gate.maxBundleBytes)\n"
+            )
         }
         var bytes = [UInt8](data)
         do {
             if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes, maxOutput: settings.gate.maxUnpackedBytes) }
             if InstallGate.isTar(bytes) {
-                let files = try TarExtractor(destination: staging, maxTotalBytes: settings.gate.maxUnpackedBytes).extract(TarReader(bytes: bytes))
+                let files = try TarExtractor(destination: staging, maxTotalBytes: settings.gate.maxUnpackedBytes)
+                    .extract(TarReader(bytes: bytes))
                 guard files.contains(name + ".lua") else {
-                    return SMPluginResult(exitCode: .failure, stderr: "\(file): the archive has no \(name).lua at its top level\n")
+                    return SMPluginResult(
+                        exitCode: .failure,
+                        stderr: "\(file): the archive has no \(name).lua at its top level\n"
+                    )
                 }
                 return nil
             }
@@ -166,7 +195,9 @@ public struct SMPlugin: Sendable {
             if target == active {
                 return SMPluginResult(
                     exitCode: .failure,
-                    stderr: "remove \(name) \(target): this is the model serving now; install or activate another version first\n")
+                    stderr:
+                        "remove \(name) \(target): this is the model serving now; install or activate another version first\n"
+                )
             }
             try store.remove(name: name, version: target)
             return SMPluginResult(exitCode: .success)

@@ -17,14 +17,18 @@ public enum SMPluginRequest: Sendable, Equatable {
     /// Parses `list`, `install NAME --module-version V --file F`, ... (options in any order,
     /// `--opt=value` accepted).
     public init(arguments: [String]) throws(UsageError) {
-        guard let command = arguments.first else { throw UsageError(message: "missing command (list, prepare, install, remove, finalize)") }
+        guard let command = arguments.first else {
+            throw UsageError(message: "missing command (list, prepare, install, remove, finalize)")
+        }
         var positional: [String] = []
         var options: [String: String] = [:]
         var rest = arguments.dropFirst()
         while let argument = rest.popFirst() {
             if argument.hasPrefix("--") {
                 let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
-                guard ["module-version", "file"].contains(parts[0]) else { throw UsageError(message: "unknown option '\(argument)'") }
+                guard ["module-version", "file"].contains(parts[0]) else {
+                    throw UsageError(message: "unknown option '\(argument)'")
+                }
                 guard let value = parts.count == 2 ? parts[1] : rest.popFirst() else {
                     throw UsageError(message: "option '--\(parts[0])' needs a value")
                 }
@@ -34,7 +38,9 @@ public enum SMPluginRequest: Sendable, Equatable {
             }
         }
         func noArguments(_ request: SMPluginRequest) throws(UsageError) -> SMPluginRequest {
-            guard positional.isEmpty, options.isEmpty else { throw UsageError(message: "'\(command)' takes no arguments") }
+            guard positional.isEmpty, options.isEmpty else {
+                throw UsageError(message: "'\(command)' takes no arguments")
+            }
             return request
         }
         switch command {

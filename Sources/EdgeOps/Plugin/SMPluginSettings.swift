@@ -31,7 +31,9 @@ public struct SMPluginSettings: Sendable {
 
     public init(environment: [String: String]) throws(InvalidValue) {
         func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        var gate = GateConfiguration(keysDirectory: value("EDGEMLOPS_KEYS_DIR") ?? GateConfiguration.defaultKeysDirectory)
+        var gate = GateConfiguration(
+            keysDirectory: value("EDGEMLOPS_KEYS_DIR") ?? GateConfiguration.defaultKeysDirectory
+        )
         if let raw = value("EDGEMLOPS_REQUIRE_SIGNATURE") {
             switch raw.lowercased() {
             case "1", "true", "yes": gate.requireSignature = true
@@ -40,7 +42,9 @@ public struct SMPluginSettings: Sendable {
             }
         }
         if let raw = value("EDGEMLOPS_MAX_BUNDLE_BYTES") {
-            guard let bytes = Int(raw), bytes > 0 else { throw InvalidValue(variable: "EDGEMLOPS_MAX_BUNDLE_BYTES", value: raw) }
+            guard let bytes = Int(raw), bytes > 0 else {
+                throw InvalidValue(variable: "EDGEMLOPS_MAX_BUNDLE_BYTES", value: raw)
+            }
             gate.maxBundleBytes = bytes
         }
         if let raw = value("EDGEMLOPS_PIPELINE_INPUT_SHAPE") {
@@ -58,6 +62,8 @@ public struct SMPluginSettings: Sendable {
         self.init(
             stateDirectory: value("EDGEMLOPS_STATE_DIR") ?? "/var/lib/edgemlops",
             flowsDirectory: value("EDGEMLOPS_FLOWS_DIR") ?? "/etc/edgemlops/flows",
-            keepVersions: keep, gate: gate)
+            keepVersions: keep,
+            gate: gate
+        )
     }
 }

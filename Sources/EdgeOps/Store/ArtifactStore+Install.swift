@@ -36,7 +36,11 @@ extension ArtifactStore {
     public func activate(name: String, version: String) throws(StoreError) {
         try Self.validate(version, field: "version")
         guard try versions(of: name).contains(version) else {
-            throw StoreError(code: .notInstalled, message: "\(name) \(version) is not installed", path: path(of: name, version: version))
+            throw StoreError(
+                code: .notInstalled,
+                message: "\(name) \(version) is not installed",
+                path: path(of: name, version: version)
+            )
         }
         try checkPublishable(name: name)
         let current = try active(name)
@@ -56,7 +60,11 @@ extension ArtifactStore {
     /// Swaps `active` and `previous`.
     public func rollback(name: String) throws(StoreError) -> String {
         guard let previous = try previous(name) else {
-            throw StoreError(code: .noPrevious, message: "\(name) has no previous version to roll back to", path: directory(of: name))
+            throw StoreError(
+                code: .noPrevious,
+                message: "\(name) has no previous version to roll back to",
+                path: directory(of: name)
+            )
         }
         try activate(name: name, version: previous)
         return previous
@@ -68,7 +76,11 @@ extension ArtifactStore {
         let target = path(of: name, version: version)
         guard Durable.isDirectory(target) else { return }
         if try active(name) == version {
-            throw StoreError(code: .activeVersion, message: "\(name) \(version) is active; activate another version first", path: target)
+            throw StoreError(
+                code: .activeVersion,
+                message: "\(name) \(version) is active; activate another version first",
+                path: target
+            )
         }
         let dir = directory(of: name)
         if try previous(name) == version {
@@ -106,7 +118,9 @@ extension ArtifactStore {
     public func collectGarbage(name: String, keep: Int) throws(StoreError) -> [String] {
         let pinned = Set([try active(name), try previous(name)].compactMap { $0 })
         let candidates = try versions(of: name).filter { !pinned.contains($0) }
-        let byAge = candidates.sorted { modificationTime(path(of: name, version: $0)) > modificationTime(path(of: name, version: $1)) }
+        let byAge = candidates.sorted {
+            modificationTime(path(of: name, version: $0)) > modificationTime(path(of: name, version: $1))
+        }
         let doomed = Array(byAge.dropFirst(max(0, keep)))
         for version in doomed { try remove(name: name, version: version) }
         return doomed
@@ -154,7 +168,11 @@ extension ArtifactStore {
         guard let publishDirectory else { return }
         let link = publishDirectory + "/" + name + ".lua"
         if Durable.exists(link) && Durable.readLink(link) == nil {
-            throw StoreError(code: .invalidName, message: "a flow file not managed by the store already has this name", path: link)
+            throw StoreError(
+                code: .invalidName,
+                message: "a flow file not managed by the store already has this name",
+                path: link
+            )
         }
     }
 

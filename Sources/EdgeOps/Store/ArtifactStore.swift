@@ -36,7 +36,10 @@ public struct ArtifactStore: Sendable {
         guard allowed, (1...128).contains(value.utf8.count), !value.hasPrefix("."),
             value != activePointer, value != previousPointer
         else {
-            throw StoreError(code: .invalidName, message: "\(field) '\(value)' must be 1-128 of [A-Za-z0-9._+-], not starting with '.'")
+            throw StoreError(
+                code: .invalidName,
+                message: "\(field) '\(value)' must be 1-128 of [A-Za-z0-9._+-], not starting with '.'"
+            )
         }
     }
 

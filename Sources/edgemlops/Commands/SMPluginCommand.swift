@@ -28,7 +28,9 @@ struct SMPluginCommand: AsyncParsableCommand {
         var kind: ArtifactKind?
         if let index = rest.firstIndex(where: { $0 == "--type" || $0.hasPrefix("--type=") }) {
             let argument = rest.remove(at: index)
-            let value = argument.hasPrefix("--type=") ? String(argument.dropFirst(7)) : (index < rest.count ? rest.remove(at: index) : "")
+            let value =
+                argument.hasPrefix("--type=")
+                ? String(argument.dropFirst(7)) : (index < rest.count ? rest.remove(at: index) : "")
             kind = ArtifactKind(rawValue: value)
         }
         guard let kind else {
@@ -53,7 +55,9 @@ struct SMPluginCommand: AsyncParsableCommand {
     /// Test hook: `EDGEMLOPS_TEST_KILL_AT=<step>` (a ``StoreStep`` name) makes the process SIGKILL
     /// itself right before that step, so the crash tests exercise a real, unclean process death.
     static func crashHook() -> StoreFaultHook? {
-        guard let name = ProcessInfo.processInfo.environment["EDGEMLOPS_TEST_KILL_AT"], let target = StoreStep(rawValue: name) else {
+        guard let name = ProcessInfo.processInfo.environment["EDGEMLOPS_TEST_KILL_AT"],
+            let target = StoreStep(rawValue: name)
+        else {
             return nil
         }
         return { step throws(StoreError) in
