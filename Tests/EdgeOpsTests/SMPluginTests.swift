@@ -148,6 +148,22 @@ struct SMPluginTests {
         #expect(await plugin.run(["list"]).stdout == "")
     }
 
+    @Test func flowCheckerRefusesBrokenFlows() async throws {
+        var plugin = plugin(.flow)
+        plugin.flowChecker = { path in
+            let source = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            return source.contains("broken") ? ["\(path):1: error: broken"] : []
+        }
+        let good = try file("good.lua", Array("return {}".utf8))
+        let bad = try file("bad.lua", Array("-- broken".utf8))
+        #expect(await plugin.run(["install", "f", "--module-version", "1", "--file", good]).exitCode == .success)
+        let refused = await plugin.run(["install", "f", "--module-version", "2", "--file", bad])
+        #expect(refused.exitCode == .failure)
+        #expect(refused.stderr.contains("error: broken"))
+        #expect(await plugin.run(["list"]).stdout == "f\t1\n")
+        #expect(try plugin.store.versions(of: "f") == ["1"])
+    }
+
     @Test func handWrittenFlowIsNeverOverwritten() async throws {
         try tmp.write("flows/line_stop.lua", Array("-- integrator's".utf8))
         let lua = try file("f.lua", Array("return {}".utf8))

@@ -32,13 +32,26 @@ struct WrapperScriptTests {
 
     @Test func exitCodesAndTypesPassThrough() throws {
         try tmp.write("m.onnx", try Fixtures.onnx())
-        try tmp.write("f.lua", Array("return {}".utf8))
+        let flow = """
+            return flow {
+              name = "f",
+              nodes = { parts = verdict {}, keep = sample { reason = "test" } },
+              wires = { "parts -> keep" },
+            }
+            """
+        try tmp.write("f.lua", Array(flow.utf8))
         #expect(try run(.model, ["list"]) == (0, ""))
         #expect(try run(.model, ["install"]).status == 1)
         #expect(try run(.model, ["install", "m", "--module-version", "1", "--file", tmp.path + "/absent"]).status == 2)
         #expect(try run(.model, ["install", "m", "--module-version", "1", "--file", tmp.path + "/m.onnx"]).status == 0)
         #expect(try run(.flow, ["install", "f", "--module-version", "3", "--file", tmp.path + "/f.lua"]).status == 0)
         #expect(try run(.model, ["list"]) == (0, "m\t1\n"))
+        #expect(try run(.flow, ["list"]) == (0, "f\t3\n"))
+        // The CLI plugs the flow engine's checker in: a broken flow is refused, the old one stays.
+        try tmp.write("broken.lua", Array("return {{{".utf8))
+        let broken = try run(.flow, ["install", "f", "--module-version", "4", "--file", tmp.path + "/broken.lua"])
+        #expect(broken.status == 2)
+        #expect(broken.output.contains("flow check"))
         #expect(try run(.flow, ["list"]) == (0, "f\t3\n"))
     }
 }

@@ -9,6 +9,9 @@ public struct SMPlugin: Sendable {
     public let settings: SMPluginSettings
     let logger: Logger
     let fault: StoreFaultHook?
+    /// Checks a staged flow file; returns its errors (empty when the flow is sound). Injected by
+    /// the CLI, which links the flow engine; EdgeOps itself does not depend on Lua.
+    public var flowChecker: (@Sendable (_ path: String) -> [String])?
 
     /// - Parameter fault: called before each durable store step; tests use it to crash there.
     public init(kind: ArtifactKind, settings: SMPluginSettings, logger: Logger, fault: StoreFaultHook? = nil) {
@@ -168,7 +171,7 @@ public struct SMPlugin: Sendable {
                         stderr: "\(file): the archive has no \(name).lua at its top level\n"
                     )
                 }
-                return nil
+                return checkFlow(staging + "/" + name + ".lua")
             }
         } catch {
             return SMPluginResult(exitCode: .failure, stderr: "\(file): \(error)\n")
@@ -176,7 +179,16 @@ public struct SMPlugin: Sendable {
         guard FileManager.default.createFile(atPath: staging + "/" + name + ".lua", contents: Data(bytes)) else {
             return SMPluginResult(exitCode: .failure, stderr: "\(staging): cannot write \(name).lua\n")
         }
-        return nil
+        return checkFlow(staging + "/" + name + ".lua")
+    }
+
+    /// A flow that does not pass `flow check` never reaches the engine's directory.
+    func checkFlow(_ path: String) -> SMPluginResult? {
+        guard let errors = flowChecker?(path), !errors.isEmpty else { return nil }
+        return SMPluginResult(
+            exitCode: .failure,
+            stderr: "flow refused by flow check:\n" + errors.joined(separator: "\n") + "\n"
+        )
     }
 
     func remove(name: String, version: String?) throws(StoreError) -> SMPluginResult {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeAgent
+import EdgeFlows
 import EdgeOps
 import Foundation
 import Logging
@@ -46,10 +47,20 @@ struct SMPluginCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "edgemlops.sm-plugin")
         logger.logLevel = .warning
-        let result = await SMPlugin(kind: kind, settings: settings, logger: logger, fault: Self.crashHook()).run(rest)
+        var plugin = SMPlugin(kind: kind, settings: settings, logger: logger, fault: Self.crashHook())
+        plugin.flowChecker = Self.checkFlow
+        let result = await plugin.run(rest)
         FileHandle.standardOutput.write(Data(result.stdout.utf8))
         FileHandle.standardError.write(Data(result.stderr.utf8))
         if result.exitCode != .success { throw ExitCode(result.exitCode.rawValue) }
+    }
+
+    /// The errors `edgemlops flow check` would report for the file.
+    @Sendable static func checkFlow(_ path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return ["\(path): cannot read"] }
+        return FlowInstance.check(source: String(decoding: data, as: UTF8.self), path: path)
+            .filter { $0.severity == .error }
+            .map(\.description)
     }
 
     /// Test hook: `EDGEMLOPS_TEST_KILL_AT=<step>` (a ``StoreStep`` name) makes the process SIGKILL
