@@ -103,6 +103,21 @@ struct ArchiveTests {
         }
     }
 
+    @Test func gzipTrailingDataIsRefused() throws {
+        let packed = Fixtures.gzip(Array("model".utf8)) + Fixtures.gzip(Array("smuggled".utf8))
+        let error = #expect(throws: ArchiveError.self) { try Gzip.decompress(packed, maxOutput: 1 << 20) }
+        #expect(error?.code == .corrupt)
+    }
+
+    @Test func paxSizeRecordIsRefused() throws {
+        let record = Array("15 size=999999\n".utf8)
+        let bytes = Fixtures.tar([
+            M(name: "PaxHeader", type: UInt8(ascii: "x"), content: record), M(name: "a", content: [1]),
+        ])
+        let error = #expect(throws: ArchiveError.self) { try TarReader(bytes: bytes).entries() }
+        #expect(error?.code == .tooLarge)
+    }
+
     @Test func gzipBombIsCapped() throws {
         let packed = Fixtures.gzip([UInt8](repeating: 0, count: 4 << 20))
         let error = #expect(throws: ArchiveError.self) { try Gzip.decompress(packed, maxOutput: 1 << 20) }

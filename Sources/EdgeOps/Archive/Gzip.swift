@@ -29,8 +29,17 @@ public enum Gzip {
                 }
                 let offset = source.count - Int(stream.avail_in)
                 switch status {
-                case Z_OK, Z_STREAM_END:
+                case Z_OK:
                     break
+                case Z_STREAM_END:
+                    // A second member or appended bytes would be content no manifest describes.
+                    guard stream.avail_in == 0 else {
+                        throw ArchiveError(
+                            code: .corrupt,
+                            message: "data after the end of the gzip stream",
+                            offset: offset
+                        )
+                    }
                 case Z_BUF_ERROR where stream.avail_in == 0:
                     throw ArchiveError(code: .truncated, message: "gzip stream ends before its trailer", offset: offset)
                 default:

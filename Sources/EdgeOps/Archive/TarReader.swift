@@ -48,6 +48,14 @@ public struct TarReader: Sendable {
                 let records = try Self.paxRecords(bytes[content], offset: content.lowerBound)
                 if let path = records["path"] { longName = path }
                 if let link = records["linkpath"] { longLink = link }
+                // Sizes beyond the octal field only matter for members far over any bundle cap.
+                if records["size"] != nil {
+                    throw ArchiveError(
+                        code: .tooLarge,
+                        message: "pax size record (member over 8 GiB)",
+                        offset: content.lowerBound
+                    )
+                }
                 continue
             case UInt8(ascii: "g"):
                 continue  // global pax defaults: nothing we use

@@ -1,6 +1,7 @@
 /// What the install gate enforces. Built from the agent configuration or the environment.
 public struct GateConfiguration: Sendable {
-    /// Largest bundle accepted, compressed, and the cap on its decompressed content.
+    /// Largest bundle accepted, compressed, and the cap on its decompressed content. Bundles are
+    /// unpacked in memory, so the second cap also bounds the plugin's peak memory.
     public var maxBundleBytes: Int
     public var maxUnpackedBytes: Int
     /// When true, a bundle must carry `manifest.json.sig` from a key in `keysDirectory`.
@@ -14,7 +15,7 @@ public struct GateConfiguration: Sendable {
 
     public init(
         maxBundleBytes: Int = 256 << 20,
-        maxUnpackedBytes: Int = 1 << 30,
+        maxUnpackedBytes: Int = 512 << 20,
         requireSignature: Bool = false,
         keysDirectory: String = Self.defaultKeysDirectory,
         pipelineInputShape: [Int]? = nil,
