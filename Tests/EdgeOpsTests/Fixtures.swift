@@ -126,6 +126,11 @@ enum Fixtures {
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// A float32 `.npy` of the given shape filled with `value`.
+    static func npy(shape: [Int], value: Float = 0.5) -> [UInt8] {
+        NPY.encode(Tensor(floats: [Float](repeating: value, count: shape.reduce(1, *)), shape: shape))
+    }
+
     /// A complete model bundle (`tar.gz`), optionally signed; `tamper` edits files after the manifest is made.
     static func bundle(
         name: String = "scratch",
@@ -134,7 +139,8 @@ enum Fixtures {
         signer: KeyPair? = nil,
         extraFiles: [String: [UInt8]] = [:],
         unlisted: [String: [UInt8]] = [:],
-        tamper: [String: [UInt8]] = [:]
+        tamper: [String: [UInt8]] = [:],
+        golden: [ModelManifest.GoldenCase] = []
     ) throws -> [UInt8] {
         var files: [String: [UInt8]] = ["model.onnx": try onnx(shape: shape)]
         files.merge(extraFiles) { $1 }
@@ -144,7 +150,8 @@ enum Fixtures {
             input: .init(name: "images", shape: shape),
             labels: ["ok", "defect"],
             thresholds: ["defect": 0.6],
-            files: files.mapValues { SHA256.hex($0) }
+            files: files.mapValues { SHA256.hex($0) },
+            golden: golden
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

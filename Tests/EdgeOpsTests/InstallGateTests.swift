@@ -44,11 +44,54 @@ struct InstallGateTests {
         #expect(report.passed, "\(report)")
         #expect(
             report.steps.map(\.name) == [
-                "size", "unpack", "manifest", "checksums", "signature", "parse", "input-shape", "golden-set", "latency",
+                "size", "unpack", "manifest", "checksums", "signature", "parse", "input-shape", "golden-files",
+                "golden-set",
+                "latency",
             ]
         )
         #expect(report.steps[4].outcome == .passed("signed by publisher"))
         #expect(report.manifest?.labels == ["ok", "defect"])
+    }
+
+    static let goldenCase = ModelManifest.GoldenCase(input: "golden/0.npy", expected: "golden/0.expected.npy")
+
+    @Test func goldenFilesThatFitPass() async throws {
+        let bundle = try Fixtures.bundle(
+            extraFiles: [
+                "golden/0.npy": Fixtures.npy(shape: [1, 3, 8, 8]),
+                "golden/0.expected.npy": Fixtures.npy(shape: [1, 3, 8, 8]),
+            ],
+            golden: [Self.goldenCase]
+        )
+        let report = try await run(bundle)
+        #expect(report.passed, "\(report)")
+        #expect(report.steps.first { $0.name == "golden-files" }?.outcome == .passed("1 cases fit the model"))
+    }
+
+    @Test(arguments: [
+        ([1, 3, 4, 4], [1, 3, 8, 8], BundleError.Code.incompatibleInput),
+        ([1, 3, 8, 8], [1, 2], .badManifest),
+    ])
+    func goldenFilesOfTheWrongShape(input: [Int], expected: [Int], code: BundleError.Code) async throws {
+        let bundle = try Fixtures.bundle(
+            extraFiles: [
+                "golden/0.npy": Fixtures.npy(shape: input), "golden/0.expected.npy": Fixtures.npy(shape: expected),
+            ],
+            golden: [Self.goldenCase]
+        )
+        let report = try await run(bundle)
+        #expect(failedStep(report)?.0 == "golden-files")
+        #expect(failedStep(report)?.1 == code)
+    }
+
+    @Test func goldenFileThatIsNotNPY() async throws {
+        let bundle = try Fixtures.bundle(
+            extraFiles: ["golden/0.npy": [1, 2, 3], "golden/0.expected.npy": Fixtures.npy(shape: [1, 3, 8, 8])],
+            golden: [Self.goldenCase]
+        )
+        let report = try await run(bundle)
+        #expect(failedStep(report)! == ("golden-files", .unreadable))
+        #expect(report.failure?.error.file == "golden/0.npy")
     }
 
     @Test func bareOnnxTakesItsManifestFromMetadata() async throws {

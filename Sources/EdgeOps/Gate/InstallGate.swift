@@ -24,6 +24,7 @@ public struct InstallGate: Sendable {
         let steps: [(String, (inout GateState) throws(BundleError) -> String)] = [
             ("size", checkSize), ("unpack", unpack), ("manifest", readManifest), ("checksums", checkChecksums),
             ("signature", checkSignature), ("parse", parse), ("input-shape", checkInputShape),
+            ("golden-files", checkGoldenFiles),
         ]
         for (stepName, body) in steps {
             do {
@@ -279,7 +280,61 @@ public struct InstallGate: Sendable {
         return "\(declared.typeDescription) accepts \(configuration.pipelineInputShape!)"
     }
 
+    /// Golden inputs must fit the model and golden outputs must have the shape the model will
+    /// produce for them, so the golden-set validator compares like with like.
+    func checkGoldenFiles(_ state: inout GateState) throws(BundleError) -> String {
+        guard let manifest = state.manifest, !manifest.golden.isEmpty else { return "skipped: no golden set" }
+        guard let model = state.model, let name = state.inputName,
+            let declared = model.graph.runtimeInputs.first(where: { $0.name == name }),
+            let output = model.graph.outputs.first
+        else { return "skipped: no model" }
+        for (index, golden) in manifest.golden.enumerated() {
+            let input = try Self.readNPY(state.staging, golden.input)
+            let expected = try Self.readNPY(state.staging, golden.expected)
+            if let reason = Self.incompatibility(declared: declared.shape, shape: input.shape) {
+                throw BundleError(
+                    code: .incompatibleInput,
+                    message: "golden case \(index) input \(input.shape): \(reason)",
+                    file: golden.input
+                )
+            }
+            if let elementType = declared.elementType, elementType != input.elementType {
+                throw BundleError(
+                    code: .incompatibleInput,
+                    message: "golden case \(index) input is \(input.elementType), the model takes \(elementType)",
+                    file: golden.input
+                )
+            }
+            let produced: [Int]?
+            do {
+                produced = try ShapeInference.infer(model, inputShapes: [name: input.shape])[output.name]?.shape
+            } catch {
+                throw BundleError(
+                    code: .unparsable,
+                    message: "shape inference for golden case \(index): \(error)",
+                    file: golden.input
+                )
+            }
+            if let produced, produced != expected.shape {
+                throw BundleError(
+                    code: .badManifest,
+                    message: "golden case \(index) expects shape \(expected.shape), the model produces \(produced)",
+                    file: golden.expected
+                )
+            }
+        }
+        return "\(manifest.golden.count) cases fit the model"
+    }
+
     // MARK: Helpers
+
+    static func readNPY(_ staging: String, _ file: String) throws(BundleError) -> Tensor {
+        do {
+            return try NPY.read(path: staging + "/" + file)
+        } catch {
+            throw BundleError(code: .unreadable, message: "not a readable .npy: \(error)", file: file)
+        }
+    }
 
     static func incompatibility(declared: [ValueInfo.Dimension]?, shape: [Int]) -> String? {
         guard let declared else { return nil }
