@@ -62,6 +62,26 @@ struct StoreCrashTests {
         #expect(try healthy.versions(of: "m") == (step == .versionTrashed ? ["1", "2"] : ["1"]))
     }
 
+    /// After recovery the flow engine's link names the active version's script, whatever the crash point.
+    @Test(arguments: [StoreStep.stagedFiles, .versionRenamed, .previousSwitched, .activeSwitched, .flowLinkSwitched])
+    func flowActivation(crashAt step: StoreStep) throws {
+        let tmp = TemporaryDirectory()
+        let root = tmp.path + "/state/flows"
+        let flows = tmp.path + "/flows"
+        let healthy = ArtifactStore(root: root, kind: .flow, publishDirectory: flows)
+        try ArtifactStoreTests.install(healthy, "f", "1", file: "f.lua")
+        try healthy.activate(name: "f", version: "1")
+        let crashing = ArtifactStore(root: root, kind: .flow, publishDirectory: flows, fault: Self.crashingAt(step))
+        #expect(throws: StoreError.self) {
+            try ArtifactStoreTests.install(crashing, "f", "2", file: "f.lua")
+            try crashing.activate(name: "f", version: "2")
+        }
+        try healthy.recover()
+        let active = try #require(try healthy.active("f"))
+        #expect(try String(contentsOfFile: flows + "/f.lua", encoding: .utf8) == active)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: flows) == ["f.lua"])
+    }
+
     @Test func danglingPointerIsDroppedOnRecovery() throws {
         let tmp = TemporaryDirectory()
         let store = ArtifactStore(root: tmp.path + "/models", kind: .model)

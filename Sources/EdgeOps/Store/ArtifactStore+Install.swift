@@ -145,6 +145,10 @@ extension ArtifactStore {
                 if Durable.exists(link), (try? self.pointer(pointer, of: entry)) == nil { unlink(link) }
             }
             try Durable.fsyncPath(path, directory: true)
+            if let publishDirectory {
+                // The temporary link of an interrupted publish (the engine ignores dot-files).
+                unlink(publishDirectory + "/." + entry + ".lua.tmp")
+            }
             if let active = try active(entry) { try publish(name: entry, version: active) }
         }
     }
