@@ -108,7 +108,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeOpsTests",
-            dependencies: ["EdgeOps", "EdgeInference", "EdgeTestSupport", "CZlib", "CSodium", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EdgeOps", "EdgeInference", "EdgeTestSupport", "CZlib", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
