@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
@@ -69,6 +70,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "EdgeOps",
+            dependencies: [
+                "EdgeInference", "CZlib", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "edgemlops",
             dependencies: [
@@ -76,6 +85,7 @@ let package = Package(
                 "EdgeFlows",
                 "EdgeInference",
                 "EdgeVision",
+                "EdgeOps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +114,14 @@ let package = Package(
         .testTarget(
             name: "EdgeMLOpsCLITests",
             dependencies: ["edgemlops", "EdgeVision", "EdgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeOpsTests",
+            dependencies: [
+                "EdgeOps", "EdgeInference", "EdgeTestSupport", "CZlib", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

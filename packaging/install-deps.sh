@@ -11,6 +11,7 @@ build_deps=(
     libv4l-dev
     libturbojpeg0-dev
     zlib1g-dev      # PNG encoding in EdgeVision (synthetic dataset, captures)
+    libsodium-dev   # Ed25519 signatures and SHA-256 of model bundles (EdgeOps)
 )
 test_deps=(
     mosquitto       # a real broker for the MQTT integration tests

@@ -18,6 +18,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             FlowCommand.self,
             ModelCommand.self,
             SynthCommand.self,
+            SMPluginCommand.self,
         ]
     )
 }
