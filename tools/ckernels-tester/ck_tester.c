@@ -74,6 +74,137 @@ static size_t check_qgemm(const ck_qgemm_s8_config* config, size_t m, size_t n, 
     return bad;
 }
 
+
+// Fills the reference's quantization for an int8 conv with per-channel symmetric weights.
+static ck_qconv_params qconv_params(int32_t* x_zero_point, const float* w_scale, const int32_t* w_zero, float x_scale,
+                                    float y_scale, int32_t y_zero_point, int relu) {
+    ck_qconv_params q;
+    memset(&q, 0, sizeof q);
+    q.x_type = CK_QTYPE_S8;
+    q.w_type = CK_QTYPE_S8;
+    q.x_zero_point = *x_zero_point;
+    q.x_scale = x_scale;
+    q.w.scale = w_scale;
+    q.w.zero_point = w_zero;
+    q.w.scale_stride = 1;
+    q.w.zero_point_stride = 1;
+    q.y_scale = y_scale;
+    q.y_zero_point = y_zero_point;
+    q.clamp.min = relu ? y_zero_point : INT32_MIN;
+    q.clamp.max = INT32_MAX;
+    return q;
+}
+
+// One convolution case (dense igemm when depthwise == 0, else the dwconv microkernel) against
+// the scalar reference, run serially and on `pool`; returns the number of differing outputs.
+static size_t check_conv(ck_isa isa, int depthwise, ck_conv2d_geometry g, int32_t x_zero_point, int relu,
+                         ck_threadpool* pool) {
+    const size_t taps = g.kernel_h * g.kernel_w;
+    const size_t pixels = g.batch * g.out_h * g.out_w;
+    const size_t x_count = g.batch * g.in_h * g.in_w * g.in_c;
+    const size_t w_count = depthwise ? taps * g.out_c : g.out_c * taps * g.in_c;
+    int8_t* x = malloc(x_count);
+    int8_t* w = malloc(w_count);
+    int32_t* bias = malloc(g.out_c * sizeof(int32_t));
+    float* w_scale = malloc(g.out_c * sizeof(float));
+    float* multiplier = malloc(g.out_c * sizeof(float));
+    int32_t* w_zero = calloc(g.out_c, sizeof(int32_t));
+    int8_t* expected = malloc(pixels * g.out_c);
+    int8_t* serial = malloc(pixels * g.out_c);
+    int8_t* parallel = malloc(pixels * g.out_c);
+    int8_t* zero = malloc(g.in_c);
+    const int8_t** ind = malloc(ck_indirection_s8_count(&g) * sizeof *ind);
+    const float x_scale = 0.03f, y_scale = 0.25f;
+    const int32_t y_zero_point = 3;
+    for (size_t i = 0; i < x_count; i++) x[i] = (int8_t)rng_range(-128, 127);
+    for (size_t i = 0; i < w_count; i++) w[i] = (int8_t)rng_range(-127, 127);
+    for (size_t c = 0; c < g.out_c; c++) {
+        bias[c] = rng_range(-20000, 20000);
+        w_scale[c] = 0.003f + 0.0007f * (float)(c % 5);
+        multiplier[c] = x_scale * w_scale[c] / y_scale;
+    }
+    memset(zero, (int8_t)x_zero_point, g.in_c);
+    memset(serial, 0x55, pixels * g.out_c);
+    memset(parallel, 0x66, pixels * g.out_c);
+    ck_indirection_s8_init(&g, x, zero, ind);
+    ck_qgemm_s8_params params = {y_zero_point, relu ? y_zero_point : -128, 127};
+    ck_qconv_params q = qconv_params(&x_zero_point, w_scale, w_zero, x_scale, y_scale, y_zero_point, relu);
+    size_t bad = 0;
+    if (depthwise) {
+        const ck_dwconv_s8_config* config = ck_dwconv_s8_config_for(isa, taps);
+        void* packed = malloc(ck_dwconv_s8_packed_size(g.out_c, taps));
+        ck_dwconv_s8_pack(g.out_c, taps, w, bias, x_zero_point, multiplier, packed);
+        config->ukernel(pixels, g.out_c, ind, packed, serial, g.out_c, &params);
+        ck_dwconv_s8_parallel(pool, config, pixels, g.out_c, ind, packed, parallel, g.out_c, &params);
+        ck_dwconv2d_qs8__scalar(&g, &q, x, w, bias, expected);
+        free(packed);
+    } else {
+        const ck_qgemm_s8_config* config = ck_qgemm_s8_config_for(isa);
+        void* packed = malloc(ck_qgemm_s8_packed_size(g.out_c, taps * g.in_c));
+        const size_t scratch_size = ck_qconv_s8_igemm_scratch_size(config, taps, g.in_c);
+        int8_t* scratch = malloc(scratch_size * ck_threadpool_threads(pool));
+        ck_qgemm_s8_pack(g.out_c, taps * g.in_c, w, taps * g.in_c, bias, x_zero_point, multiplier, packed);
+        ck_qconv_s8_igemm(config, taps, g.in_c, g.out_c, ind, 0, pixels, packed, serial, g.out_c, scratch, &params);
+        ck_qconv_s8_igemm_parallel(pool, config, taps, g.in_c, g.out_c, ind, pixels, packed, parallel, g.out_c, scratch,
+                                   &params);
+        g.groups = 1;
+        ck_conv2d_qs8__scalar(&g, &q, x, w, bias, expected);
+        free(packed), free(scratch);
+    }
+    for (size_t i = 0; i < pixels * g.out_c; i++) bad += (serial[i] != expected[i]) + (parallel[i] != serial[i]);
+    free(x), free(w), free(bias), free(w_scale), free(multiplier), free(w_zero), free(expected), free(serial);
+    free(parallel), free(zero), free(ind);
+    return bad;
+}
+
+// A random convolution geometry: kernel k x k, stride s, the output size derived from
+// padding (k - 1) / 2 as ONNX "same"-style models do; dilation 2 now and then.
+static ck_conv2d_geometry random_geometry(size_t k, size_t stride, int depthwise) {
+    ck_conv2d_geometry g;
+    memset(&g, 0, sizeof g);
+    g.batch = (size_t)rng_range(1, 2);
+    g.in_h = (size_t)rng_range(1, 13);
+    g.in_w = (size_t)rng_range(1, 13);
+    g.in_c = depthwise ? (size_t)rng_range(1, 40) : (size_t)rng_range(1, 24);
+    g.out_c = depthwise ? g.in_c : (size_t)rng_range(1, 37);
+    g.kernel_h = g.kernel_w = k;
+    g.stride_h = g.stride_w = stride;
+    g.dilation_h = g.dilation_w = rng_range(0, 4) == 0 ? 2 : 1;
+    g.pad_top = g.pad_left = (k - 1) / 2 * g.dilation_h;
+    const size_t span = (k - 1) * g.dilation_h + 1;
+    g.out_h = (g.in_h + 2 * g.pad_top - (g.in_h + 2 * g.pad_top >= span ? span : g.in_h + 2 * g.pad_top)) / stride + 1;
+    g.out_w = (g.in_w + 2 * g.pad_left - (g.in_w + 2 * g.pad_left >= span ? span : g.in_w + 2 * g.pad_left)) / stride + 1;
+    g.groups = 1;
+    return g;
+}
+
+// Every convolution path of `isa` on random geometries; prints failures, returns their count.
+static int check_convs(ck_isa isa, ck_threadpool* pool, int* cases) {
+    static const size_t kernels[][3] = {{1, 1, 0}, {3, 1, 0}, {3, 2, 0}, {5, 1, 0}, {3, 1, 1}, {3, 2, 1}, {5, 1, 1}, {5, 2, 1}};
+    static const int32_t zero_points[] = {0, -128, 127, 9};
+    int failures = 0;
+    for (size_t kind = 0; kind < sizeof kernels / sizeof kernels[0]; kind++) {
+        for (int i = 0; i < 6; i++) {
+            const int depthwise = (int)kernels[kind][2];
+            if (depthwise ? !ck_dwconv_s8_config_for(isa, kernels[kind][0] * kernels[kind][0])
+                          : !ck_qgemm_s8_config_for(isa))
+                continue;
+            ck_conv2d_geometry g = random_geometry(kernels[kind][0], kernels[kind][1], depthwise);
+            const int32_t zp = zero_points[i % 4];
+            const int relu = i % 3 == 2;
+            (*cases)++;
+            size_t bad = check_conv(isa, depthwise, g, zp, relu, pool);
+            if (bad) {
+                failures++;
+                printf("  FAIL %s %s %zux%zu s%zu d%zu in %zux%zux%zu out %zux%zux%zu zx=%d: %zu differ\n",
+                       ck_isa_name(isa), depthwise ? "dwconv" : "igemm", g.kernel_h, g.kernel_w, g.stride_h,
+                       g.dilation_h, g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, zp, bad);
+            }
+        }
+    }
+    return failures;
+}
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -120,7 +251,9 @@ int main(int argc, char** argv) {
     };
     static const int32_t zero_points[] = {0, -128, 127, 5, -17};
     int failures = 0, cases = 0;
-    printf("ck_tester: selected ISA %s\n", ck_isa_name(ck_isa_selected()));
+    // Three threads even on a small machine, so tiles really are split across workers.
+    ck_threadpool* pool = ck_threadpool_create(3);
+    printf("ck_tester: selected ISA %s, %zu physical cores\n", ck_isa_name(ck_isa_selected()), ck_physical_cores());
     for (int isa = 0; isa < CK_ISA_COUNT; isa++) {
         const ck_qgemm_s8_config* config = ck_qgemm_s8_config_for((ck_isa)isa);
         if (!config) {
@@ -139,9 +272,12 @@ int main(int argc, char** argv) {
                        shapes[s][1], shapes[s][2], za, relu, bad);
             }
         }
-        printf("  %-12s %s: %s\n", ck_isa_name((ck_isa)isa), config->name, isa_failures ? "FAILED" : "ok");
+        isa_failures += check_convs((ck_isa)isa, pool, &cases);
+        printf("  %-12s %s + igemm + dwconv: %s\n", ck_isa_name((ck_isa)isa), config->name,
+               isa_failures ? "FAILED" : "ok");
         failures += isa_failures;
     }
+    ck_threadpool_destroy(pool);
     printf("ck_tester: %d cases, %d failed\n", cases, failures);
     return failures ? 1 : 0;
 }

@@ -14,6 +14,8 @@
 #include "ck_layout.h"
 #include "ck_isa.h"
 #include "ck_qgemm_s8.h"
+#include "ck_threadpool.h"
+#include "ck_qconv_s8.h"
 #include "ck_validate.h"
 
 #endif
