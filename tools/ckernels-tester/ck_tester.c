@@ -205,6 +205,125 @@ static int check_convs(ck_isa isa, ck_threadpool* pool, int* cases) {
     return failures;
 }
 
+static float rng_float(void) { return (float)rng_range(-10000, 10000) * 1e-4f; }
+
+static int close_enough(float actual, float expected, size_t k) {
+    // Summation order and fused multiply-adds differ from the reference: allow an error
+    // growing with the length of the dot product.
+    const float tol = 1e-5f + 2e-6f * (float)k + 1e-5f * (expected < 0 ? -expected : expected);
+    const float d = actual - expected;
+    return d <= tol && -d <= tol;
+}
+
+// Float GEMM (m x n x k, weights [n][k] or [k][n]) against ck_gemm_f32__scalar, serial
+// and on the pool; returns the number of mismatches.
+static size_t check_gemm_f32(const ck_gemm_f32_config* config, size_t m, size_t n, size_t k, int w_kn,
+                             ck_threadpool* pool) {
+    const size_t a_stride = k + 1, y_stride = n + 2;
+    float* a = malloc(m * a_stride * sizeof(float));
+    float* w = malloc(n * k * sizeof(float));
+    float* bias = malloc(n * sizeof(float));
+    float* y = malloc(m * y_stride * sizeof(float));
+    float* y2 = malloc(m * y_stride * sizeof(float));
+    float* expected = malloc(m * y_stride * sizeof(float));
+    float* packed = malloc(ck_gemm_f32_packed_size(n, k) * sizeof(float));
+    for (size_t i = 0; i < m * a_stride; i++) a[i] = rng_float();
+    for (size_t i = 0; i < n * k; i++) w[i] = rng_float();
+    for (size_t j = 0; j < n; j++) bias[j] = rng_float();
+    for (size_t i = 0; i < m * y_stride; i++) y[i] = y2[i] = expected[i] = 7.0f;
+    const ck_clamp_f32 clamp = {-3.0f, 2.5f};
+    ck_gemm_f32_pack(n, k, w, w_kn ? n : k, w_kn, bias, packed);
+    for (size_t i = 0; i < m; i += config->mr)
+        config->ukernel(m - i < config->mr ? m - i : config->mr, n, k, a + i * a_stride, a_stride, packed,
+                        y + i * y_stride, y_stride, &clamp);
+    ck_gemm_f32_parallel(pool, config, m, n, k, a, a_stride, packed, y2, y_stride, &clamp);
+    ck_gemm_geometry g = {m, n, k, 0, !w_kn, a_stride, w_kn ? n : k, y_stride};
+    ck_gemm_f32__scalar(&g, 1.0f, a, w, 1.0f, bias, 0, 1, clamp, expected);
+    size_t bad = 0;
+    for (size_t i = 0; i < m * y_stride; i++) bad += !close_enough(y[i], expected[i], k) + (y2[i] != y[i]);
+    free(a), free(w), free(bias), free(y), free(y2), free(expected), free(packed);
+    return bad;
+}
+
+// Float convolution (dense igemm or depthwise) against the scalar reference.
+static size_t check_conv_f32(ck_isa isa, int depthwise, ck_conv2d_geometry g, ck_threadpool* pool) {
+    const size_t taps = g.kernel_h * g.kernel_w;
+    const size_t pixels = g.batch * g.out_h * g.out_w;
+    const size_t x_count = g.batch * g.in_h * g.in_w * g.in_c;
+    const size_t w_count = depthwise ? taps * g.out_c : g.out_c * taps * g.in_c;
+    float* x = malloc(x_count * sizeof(float));
+    float* w = malloc(w_count * sizeof(float));
+    float* bias = malloc(g.out_c * sizeof(float));
+    float* expected = malloc(pixels * g.out_c * sizeof(float));
+    float* serial = malloc(pixels * g.out_c * sizeof(float));
+    float* parallel = malloc(pixels * g.out_c * sizeof(float));
+    float* zero = calloc(g.in_c, sizeof(float));
+    const float** ind = malloc(ck_indirection_s8_count(&g) * sizeof *ind);
+    for (size_t i = 0; i < x_count; i++) x[i] = rng_float();
+    for (size_t i = 0; i < w_count; i++) w[i] = rng_float();
+    for (size_t c = 0; c < g.out_c; c++) bias[c] = rng_float();
+    ck_indirection_f32_init(&g, x, zero, ind);
+    const ck_clamp_f32 clamp = {-4.0f, 4.0f};
+    size_t k = taps;
+    if (depthwise) {
+        const ck_dwconv_f32_config* config = ck_dwconv_f32_config_for(isa, taps);
+        float* packed = malloc(ck_dwconv_f32_packed_size(g.out_c, taps) * sizeof(float));
+        ck_dwconv_f32_pack(g.out_c, taps, w, bias, packed);
+        config->ukernel(pixels, g.out_c, ind, packed, serial, g.out_c, &clamp);
+        ck_dwconv_f32_parallel(pool, config, pixels, g.out_c, ind, packed, parallel, g.out_c, &clamp);
+        ck_dwconv2d_f32__scalar(&g, x, w, bias, clamp, expected);
+        free(packed);
+    } else {
+        const ck_gemm_f32_config* config = ck_gemm_f32_config_for(isa);
+        k = taps * g.in_c;
+        float* packed = malloc(ck_gemm_f32_packed_size(g.out_c, k) * sizeof(float));
+        const size_t scratch_size = ck_conv_f32_igemm_scratch_size(config, taps, g.in_c);
+        float* scratch = malloc(scratch_size * ck_threadpool_threads(pool) * sizeof(float));
+        ck_gemm_f32_pack(g.out_c, k, w, k, 0, bias, packed);
+        ck_conv_f32_igemm(config, taps, g.in_c, g.out_c, ind, 0, pixels, packed, serial, g.out_c, scratch, &clamp);
+        ck_conv_f32_igemm_parallel(pool, config, taps, g.in_c, g.out_c, ind, pixels, packed, parallel, g.out_c,
+                                   scratch, &clamp);
+        ck_conv2d_f32__scalar(&g, x, w, bias, clamp, expected);
+        free(packed), free(scratch);
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < pixels * g.out_c; i++)
+        bad += !close_enough(serial[i], expected[i], k) + (parallel[i] != serial[i]);
+    free(x), free(w), free(bias), free(expected), free(serial), free(parallel), free(zero), free(ind);
+    return bad;
+}
+
+static int check_f32(ck_isa isa, ck_threadpool* pool, int* cases) {
+    int failures = 0;
+    const ck_gemm_f32_config* config = ck_gemm_f32_config_for(isa);
+    if (!config) return 0;
+    static const size_t shapes[][3] = {{1, 1, 1}, {3, 17, 5}, {4, 16, 16}, {5, 33, 9}, {9, 7, 300}, {2, 40, 1000}, {13, 1, 3}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int kn = 0; kn < 2; kn++) {
+            (*cases)++;
+            size_t bad = check_gemm_f32(config, shapes[s][0], shapes[s][1], shapes[s][2], kn, pool);
+            if (bad) {
+                failures++;
+                printf("  FAIL %s m=%zu n=%zu k=%zu kn=%d: %zu differ\n", config->name, shapes[s][0], shapes[s][1],
+                       shapes[s][2], kn, bad);
+            }
+        }
+    static const size_t kernels[][3] = {{1, 1, 0}, {3, 1, 0}, {3, 2, 0}, {3, 1, 1}, {3, 2, 1}, {5, 1, 1}, {5, 2, 1}};
+    for (size_t kind = 0; kind < sizeof kernels / sizeof kernels[0]; kind++)
+        for (int i = 0; i < 4; i++) {
+            ck_conv2d_geometry g = random_geometry(kernels[kind][0], kernels[kind][1], (int)kernels[kind][2]);
+            (*cases)++;
+            size_t bad = check_conv_f32(isa, (int)kernels[kind][2], g, pool);
+            if (bad) {
+                failures++;
+                printf("  FAIL %s f32 %s %zux%zu s%zu in %zux%zux%zu out_c %zu: %zu differ\n", ck_isa_name(isa),
+                       kernels[kind][2] ? "dwconv" : "igemm", g.kernel_h, g.kernel_w, g.stride_h, g.in_h, g.in_w,
+                       g.in_c, g.out_c, bad);
+            }
+        }
+    return failures;
+}
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -273,7 +392,8 @@ int main(int argc, char** argv) {
             }
         }
         isa_failures += check_convs((ck_isa)isa, pool, &cases);
-        printf("  %-12s %s + igemm + dwconv: %s\n", ck_isa_name((ck_isa)isa), config->name,
+        isa_failures += check_f32((ck_isa)isa, pool, &cases);
+        printf("  %-12s %s + igemm + dwconv + f32: %s\n", ck_isa_name((ck_isa)isa), config->name,
                isa_failures ? "FAILED" : "ok");
         failures += isa_failures;
     }
