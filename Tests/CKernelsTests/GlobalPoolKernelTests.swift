@@ -17,7 +17,7 @@ struct GlobalPoolKernelTests {
     ])
     static let s8Variants: [KernelVariant<GapS8>] = available([
         KernelVariant<GapS8>("ck_global_avgpool_qs8__scalar", ck_global_avgpool_qs8__scalar)
-    ])
+    ] + SimdVariants.globalAvgPoolS8)
     static let u8Variants: [KernelVariant<GapU8>] = available([
         KernelVariant<GapU8>("ck_global_avgpool_qu8__scalar", ck_global_avgpool_qu8__scalar)
     ])

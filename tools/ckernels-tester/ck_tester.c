@@ -324,6 +324,101 @@ static int check_f32(ck_isa isa, ck_threadpool* pool, int* cases) {
     return failures;
 }
 
+// Pooling and quantized binary fast paths against the references, bit for bit.
+static int check_simd_ops(ck_isa isa, int* cases) {
+    const ck_simd_ops* ops = ck_simd_ops_for(isa);
+    if (!ops) return 0;
+    int failures = 0;
+    for (int i = 0; i < 24; i++) {
+        ck_pool2d_geometry g;
+        memset(&g, 0, sizeof g);
+        g.batch = (size_t)rng_range(1, 2);
+        g.in_h = (size_t)rng_range(1, 9);
+        g.in_w = (size_t)rng_range(1, 9);
+        g.channels = (size_t)(i % 4 == 0 ? rng_range(33, 70) : rng_range(1, 40));
+        g.kernel_h = (size_t)rng_range(1, 3);
+        g.kernel_w = (size_t)rng_range(1, 3);
+        g.stride_h = g.stride_w = (size_t)rng_range(1, 2);
+        g.dilation_h = g.dilation_w = 1;
+        g.pad_top = g.pad_bottom = g.kernel_h / 2;
+        g.pad_left = g.pad_right = g.kernel_w / 2;
+        g.out_h = (g.in_h + g.pad_top + g.pad_bottom - g.kernel_h) / g.stride_h + 1;
+        g.out_w = (g.in_w + g.pad_left + g.pad_right - g.kernel_w) / g.stride_w + 1;
+        const size_t xn = g.batch * g.in_h * g.in_w * g.channels, yn = g.batch * g.out_h * g.out_w * g.channels;
+        int8_t* x = malloc(xn);
+        int8_t* y = malloc(yn);
+        int8_t* e = malloc(yn);
+        for (size_t j = 0; j < xn; j++) x[j] = (int8_t)rng_range(-128, 127);
+        const int32_t xz = rng_range(-128, 127), yz = rng_range(-20, 20);
+        const float xs = 0.05f, ys = 0.04f + 0.01f * (float)(i % 5);
+        size_t bad = 0;
+        ops->maxpool2d_s8(&g, x, y);
+        ck_maxpool2d_s8__scalar(&g, x, e);
+        for (size_t j = 0; j < yn; j++) bad += y[j] != e[j];
+        ops->avgpool2d_qs8(&g, i % 2, xs, xz, ys, yz, x, y);
+        ck_avgpool2d_qs8__scalar(&g, i % 2, xs, xz, ys, yz, x, e);
+        for (size_t j = 0; j < yn; j++) bad += y[j] != e[j];
+        const size_t pixels = g.in_h * g.in_w;
+        ops->global_avgpool_qs8(g.batch, pixels, g.channels, xs, xz, ys, yz, x, y);
+        ck_global_avgpool_qs8__scalar(g.batch, pixels, g.channels, xs, xz, ys, yz, x, e);
+        for (size_t j = 0; j < g.batch * g.channels; j++) bad += y[j] != e[j];
+        (*cases)++;
+        if (bad) {
+            failures++;
+            printf("  FAIL %s pooling case %d: %zu differ\n", ops->suffix, i, bad);
+        }
+        free(x), free(y), free(e);
+    }
+    // Binary: [d0][d1] with b full, row-broadcast, per-channel or scalar; a the same or not.
+    for (int i = 0; i < 32; i++) {
+        ck_broadcast bc;
+        memset(&bc, 0, sizeof bc);
+        bc.rank = 2;
+        bc.shape[0] = (size_t)rng_range(1, 5);
+        bc.shape[1] = (size_t)rng_range(1, 45);
+        bc.a_stride[0] = bc.shape[1];
+        bc.a_stride[1] = 1;
+        const int kind = i % 4; // 0 same shape, 1 b per channel, 2 b scalar, 3 a per channel
+        bc.b_stride[0] = kind == 0 ? bc.shape[1] : 0;
+        bc.b_stride[1] = kind == 2 ? 0 : 1;
+        if (kind == 3) {
+            bc.a_stride[0] = 0;
+            bc.b_stride[0] = bc.shape[1];
+        }
+        const size_t count = bc.shape[0] * bc.shape[1];
+        uint8_t* a = malloc(count);
+        uint8_t* b = malloc(count);
+        uint8_t* y = malloc(count);
+        uint8_t* e = malloc(count);
+        for (size_t j = 0; j < count; j++) a[j] = (uint8_t)rng_range(0, 255), b[j] = (uint8_t)rng_range(0, 255);
+        ck_qbinary_params q = {0.02f + 0.001f * (float)i, 0.015f, 0.03f + 0.002f * (float)(i % 7),
+                               rng_range(-128, 127), rng_range(-128, 127), rng_range(-10, 10)};
+        ck_qbinary_params qu = q;
+        qu.a_zero_point += 128, qu.b_zero_point += 128, qu.y_zero_point += 128;
+        size_t bad = 0;
+        ops->qadd_s8(&bc, &q, (const int8_t*)a, (const int8_t*)b, (int8_t*)y);
+        ck_qadd_s8__scalar(&bc, &q, (const int8_t*)a, (const int8_t*)b, (int8_t*)e);
+        for (size_t j = 0; j < count; j++) bad += y[j] != e[j];
+        ops->qmul_s8(&bc, &q, (const int8_t*)a, (const int8_t*)b, (int8_t*)y);
+        ck_qmul_s8__scalar(&bc, &q, (const int8_t*)a, (const int8_t*)b, (int8_t*)e);
+        for (size_t j = 0; j < count; j++) bad += y[j] != e[j];
+        ops->qadd_u8(&bc, &qu, a, b, y);
+        ck_qadd_u8__scalar(&bc, &qu, a, b, e);
+        for (size_t j = 0; j < count; j++) bad += y[j] != e[j];
+        ops->qmul_u8(&bc, &qu, a, b, y);
+        ck_qmul_u8__scalar(&bc, &qu, a, b, e);
+        for (size_t j = 0; j < count; j++) bad += y[j] != e[j];
+        (*cases)++;
+        if (bad) {
+            failures++;
+            printf("  FAIL %s binary case %d (%zux%zu kind %d): %zu differ\n", ops->suffix, i, bc.shape[0],
+                   bc.shape[1], kind, bad);
+        }
+        free(a), free(b), free(y), free(e);
+    }
+    return failures;
+}
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -393,7 +488,8 @@ int main(int argc, char** argv) {
         }
         isa_failures += check_convs((ck_isa)isa, pool, &cases);
         isa_failures += check_f32((ck_isa)isa, pool, &cases);
-        printf("  %-12s %s + igemm + dwconv + f32: %s\n", ck_isa_name((ck_isa)isa), config->name,
+        isa_failures += check_simd_ops((ck_isa)isa, &cases);
+        printf("  %-12s %s + igemm + dwconv + f32 + pool/qbinary: %s\n", ck_isa_name((ck_isa)isa), config->name,
                isa_failures ? "FAILED" : "ok");
         failures += isa_failures;
     }

@@ -17,6 +17,7 @@
 #include "ck_threadpool.h"
 #include "ck_qconv_s8.h"
 #include "ck_gemm_f32.h"
+#include "ck_simd_ops.h"
 #include "ck_validate.h"
 
 #endif
