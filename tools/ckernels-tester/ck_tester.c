@@ -419,6 +419,8 @@ static int check_simd_ops(ck_isa isa, int* cases) {
     return failures;
 }
 
+int ck_bench_main(size_t threads); // ck_bench.c
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -457,7 +459,10 @@ static int bench(void) {
 }
 
 int main(int argc, char** argv) {
-    if (argc > 1 && strcmp(argv[1], "bench") == 0) return bench();
+    if (argc > 1 && strcmp(argv[1], "bench") == 0) {
+        const int status = bench();
+        return status ? status : ck_bench_main(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 0);
+    }
     static const size_t shapes[][3] = {
         {1, 1, 1},   {1, 8, 8},   {2, 7, 3},   {3, 9, 15},  {4, 8, 16},    {5, 16, 17}, {7, 23, 9},
         {9, 1, 31},  {4, 64, 64}, {1, 33, 300}, {17, 12, 7}, {6, 40, 1000}, {13, 8, 8},  {8, 17, 24},
