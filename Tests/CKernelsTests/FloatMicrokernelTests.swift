@@ -25,8 +25,11 @@ struct FloatMicrokernelTests {
     func gemmMatchesReference(arg: IndirectConvS8Tests.IsaArgument, s: GemmShape) throws {
         let config = try #require(ck_gemm_f32_config_for(arg.isa))
         var rng = SplitMix64(seed: UInt64(s.m * 7 + s.n * 131 + s.k))
-        let aStride = s.k + 1, yStride = s.n + 2
-        let a = rng.floats(s.m * aStride), w = rng.floats(s.n * s.k), bias = rng.floats(s.n)
+        let aStride = s.k + 1
+        let yStride = s.n + 2
+        let a = rng.floats(s.m * aStride)
+        let w = rng.floats(s.n * s.k)
+        let bias = rng.floats(s.n)
         var packed = [Float](repeating: .nan, count: ck_gemm_f32_packed_size(s.n, s.k))
         ck_gemm_f32_pack(s.n, s.k, w, s.kMajor ? s.n : s.k, s.kMajor ? 1 : 0, bias, &packed)
         var clamp = ck_clamp_f32(min: -3, max: 2.5)
@@ -52,8 +55,11 @@ struct FloatMicrokernelTests {
     func convMatchesReference(arg: IndirectConvS8Tests.IsaArgument, s: ConvCase) throws {
         let config = try #require(ck_gemm_f32_config_for(arg.isa))
         var rng = SplitMix64(seed: s.seed &* 31)
-        let x = rng.floats(s.inputCount), w = rng.floats(s.weightCount), bias = rng.floats(s.outC)
-        let taps = s.kernelH * s.kernelW, k = taps * s.inC
+        let x = rng.floats(s.inputCount)
+        let w = rng.floats(s.weightCount)
+        let bias = rng.floats(s.outC)
+        let taps = s.kernelH * s.kernelW
+        let k = taps * s.inC
         var packed = [Float](repeating: .nan, count: ck_gemm_f32_packed_size(s.outC, k))
         ck_gemm_f32_pack(s.outC, k, w, k, 0, bias, &packed)
         var clamp = ck_clamp_f32(min: -4, max: 4)
@@ -81,7 +87,9 @@ struct FloatMicrokernelTests {
         let taps = s.kernelH * s.kernelW
         let config = try #require(ck_dwconv_f32_config_for(arg.isa, taps))
         var rng = SplitMix64(seed: s.seed &* 37)
-        let x = rng.floats(s.inputCount), w = rng.floats(s.depthwiseWeightCount), bias = rng.floats(s.outC)
+        let x = rng.floats(s.inputCount)
+        let w = rng.floats(s.depthwiseWeightCount)
+        let bias = rng.floats(s.outC)
         var packed = [Float](repeating: .nan, count: ck_dwconv_f32_packed_size(s.outC, taps))
         ck_dwconv_f32_pack(s.outC, taps, w, bias, &packed)
         var clamp = ck_clamp_f32(min: -.infinity, max: .infinity)

@@ -16,10 +16,18 @@ enum SimdVariants {
             KernelVariant<GlobalPoolKernelTests.GapS8>(
                 "ck_global_avgpool_qs8__avx2", ck_global_avgpool_qs8__avx2, requires: avx2)
         ]
-        static let qaddS8 = [KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qadd_s8__avx2", ck_qadd_s8__avx2, requires: avx2)]
-        static let qaddU8 = [KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qadd_u8__avx2", ck_qadd_u8__avx2, requires: avx2)]
-        static let qmulS8 = [KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qmul_s8__avx2", ck_qmul_s8__avx2, requires: avx2)]
-        static let qmulU8 = [KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qmul_u8__avx2", ck_qmul_u8__avx2, requires: avx2)]
+        static let qaddS8 = [
+            KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qadd_s8__avx2", ck_qadd_s8__avx2, requires: avx2)
+        ]
+        static let qaddU8 = [
+            KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qadd_u8__avx2", ck_qadd_u8__avx2, requires: avx2)
+        ]
+        static let qmulS8 = [
+            KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qmul_s8__avx2", ck_qmul_s8__avx2, requires: avx2)
+        ]
+        static let qmulU8 = [
+            KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qmul_u8__avx2", ck_qmul_u8__avx2, requires: avx2)
+        ]
     #elseif arch(arm64)
         static let neon = UInt32(CK_CPU_NEON)
         static let maxPoolS8 = [
@@ -32,10 +40,18 @@ enum SimdVariants {
             KernelVariant<GlobalPoolKernelTests.GapS8>(
                 "ck_global_avgpool_qs8__neon", ck_global_avgpool_qs8__neon, requires: neon)
         ]
-        static let qaddS8 = [KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qadd_s8__neon", ck_qadd_s8__neon, requires: neon)]
-        static let qaddU8 = [KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qadd_u8__neon", ck_qadd_u8__neon, requires: neon)]
-        static let qmulS8 = [KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qmul_s8__neon", ck_qmul_s8__neon, requires: neon)]
-        static let qmulU8 = [KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qmul_u8__neon", ck_qmul_u8__neon, requires: neon)]
+        static let qaddS8 = [
+            KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qadd_s8__neon", ck_qadd_s8__neon, requires: neon)
+        ]
+        static let qaddU8 = [
+            KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qadd_u8__neon", ck_qadd_u8__neon, requires: neon)
+        ]
+        static let qmulS8 = [
+            KernelVariant<BinaryKernelTests.QBinaryS8>("ck_qmul_s8__neon", ck_qmul_s8__neon, requires: neon)
+        ]
+        static let qmulU8 = [
+            KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qmul_u8__neon", ck_qmul_u8__neon, requires: neon)
+        ]
     #else
         static let maxPoolS8: [KernelVariant<PoolKernelTests.MaxPoolS8>] = []
         static let avgPoolS8: [KernelVariant<PoolKernelTests.AvgPoolS8>] = []
