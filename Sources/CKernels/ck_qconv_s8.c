@@ -161,8 +161,8 @@ static const ck_dwconv_s8_config ck_dwconv_s8_table[CK_ISA_COUNT][2] = {
 #if defined(__x86_64__)
     [CK_ISA_AVX2] = {{"ck_dwconv_s8_9p16c__avx2", CK_ISA_AVX2, 9, ck_dwconv_s8_9p16c__avx2},
                      {"ck_dwconv_s8_25p16c__avx2", CK_ISA_AVX2, 25, ck_dwconv_s8_25p16c__avx2}},
-    [CK_ISA_AVX512VNNI] = {{"ck_dwconv_s8_9p16c__avx2", CK_ISA_AVX512VNNI, 9, ck_dwconv_s8_9p16c__avx2},
-                           {"ck_dwconv_s8_25p16c__avx2", CK_ISA_AVX512VNNI, 25, ck_dwconv_s8_25p16c__avx2}},
+    [CK_ISA_AVX512VNNI] = {{"ck_dwconv_s8_9p32c__avx512", CK_ISA_AVX512VNNI, 9, ck_dwconv_s8_9p32c__avx512},
+                           {"ck_dwconv_s8_25p32c__avx512", CK_ISA_AVX512VNNI, 25, ck_dwconv_s8_25p32c__avx512}},
 #endif
 };
 

@@ -100,6 +100,11 @@ void ck_dwconv_s8_9p16c__avx2(size_t pixels, size_t channels, const int8_t* cons
                               int8_t* y, size_t y_stride, const ck_qgemm_s8_params* params);
 void ck_dwconv_s8_25p16c__avx2(size_t pixels, size_t channels, const int8_t* const* ind, const void* packed_w,
                                int8_t* y, size_t y_stride, const ck_qgemm_s8_params* params);
+/// AVX-512 BW: two packed 16-channel blocks per step (same packed format).
+void ck_dwconv_s8_9p32c__avx512(size_t pixels, size_t channels, const int8_t* const* ind, const void* packed_w,
+                                int8_t* y, size_t y_stride, const ck_qgemm_s8_params* params);
+void ck_dwconv_s8_25p32c__avx512(size_t pixels, size_t channels, const int8_t* const* ind, const void* packed_w,
+                                 int8_t* y, size_t y_stride, const ck_qgemm_s8_params* params);
 #endif
 #if defined(__aarch64__)
 void ck_dwconv_s8_9p16c__neon_mlal(size_t pixels, size_t channels, const int8_t* const* ind,
