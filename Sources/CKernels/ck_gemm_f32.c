@@ -48,7 +48,7 @@ static const ck_gemm_f32_config ck_gemm_f32_table[CK_ISA_COUNT] = {
 #endif
 #if defined(__x86_64__)
     [CK_ISA_AVX2] = {"ck_gemm_f32_4x16__avx2", CK_ISA_AVX2, 4, 16, ck_gemm_f32_4x16__avx2},
-    [CK_ISA_AVX512VNNI] = {"ck_gemm_f32_4x16__avx2", CK_ISA_AVX512VNNI, 4, 16, ck_gemm_f32_4x16__avx2},
+    [CK_ISA_AVX512VNNI] = {"ck_gemm_f32_8x16__avx512", CK_ISA_AVX512VNNI, 8, 16, ck_gemm_f32_8x16__avx512},
 #endif
 };
 

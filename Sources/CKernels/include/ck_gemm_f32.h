@@ -37,7 +37,7 @@ size_t ck_gemm_f32_packed_size(size_t n, size_t k);
 void ck_gemm_f32_pack(size_t n, size_t k, const float* w, size_t w_stride, int w_kn, const float* bias,
                       float* packed);
 
-/// The entry of `isa` (avx512vnni uses the avx2 kernel, neondot the neon one), or NULL.
+/// The entry of `isa` (avx512vnni: the AVX-512 8x16 kernel; neondot: the neon one), or NULL.
 const ck_gemm_f32_config* ck_gemm_f32_config_for(ck_isa isa);
 
 /// Whole GEMM (strides in floats), rows split over the pool (NULL: serial).
@@ -98,6 +98,8 @@ void ck_dwconv_f32_25p8c__scalar(size_t pixels, size_t channels, const float* co
 #if defined(__x86_64__)
 void ck_gemm_f32_4x16__avx2(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
                             const float* packed_w, float* y, size_t y_stride, const ck_clamp_f32* clamp);
+void ck_gemm_f32_8x16__avx512(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
+                              const float* packed_w, float* y, size_t y_stride, const ck_clamp_f32* clamp);
 void ck_dwconv_f32_9p8c__avx2(size_t pixels, size_t channels, const float* const* ind, const float* packed_w,
                               float* y, size_t y_stride, const ck_clamp_f32* clamp);
 void ck_dwconv_f32_25p8c__avx2(size_t pixels, size_t channels, const float* const* ind, const float* packed_w,
