@@ -21,12 +21,14 @@ void ck_maxpool2d_s8__neon(const ck_pool2d_geometry* g, const int8_t* x, int8_t*
         ck_maxpool2d_s8__scalar(g, x, y);
         return;
     }
+    size_t offsets[CK_MAX_WINDOW];
     const int8_t* taps[CK_MAX_WINDOW];
     const size_t channels = g->channels;
     for (size_t n = 0; n < g->batch; n++)
         for (size_t oh = 0; oh < g->out_h; oh++)
             for (size_t ow = 0; ow < g->out_w; ow++) {
-                const size_t count = ck_window_taps(g, x, n, oh, ow, taps);
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                for (size_t t = 0; t < count; t++) taps[t] = x + offsets[t];
                 int8_t* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
                 size_t c = 0;
                 for (; c + 16 <= channels; c += 16) {
@@ -48,6 +50,7 @@ void ck_avgpool2d_qs8__neon(const ck_pool2d_geometry* g, int count_include_pad, 
         ck_avgpool2d_qs8__scalar(g, count_include_pad, x_scale, x_zero_point, y_scale, y_zero_point, x, y);
         return;
     }
+    size_t offsets[CK_MAX_WINDOW];
     const int8_t* taps[CK_MAX_WINDOW];
     const size_t channels = g->channels;
     const float32x4_t lo = vdupq_n_f32((float)(-128 - y_zero_point)), hi = vdupq_n_f32((float)(127 - y_zero_point));
@@ -58,7 +61,8 @@ void ck_avgpool2d_qs8__neon(const ck_pool2d_geometry* g, int count_include_pad, 
                 const ck_window_count wc = ck_pool_window(g, oh, ow);
                 const size_t divisor = count_include_pad ? wc.padded : wc.valid;
                 const float m = divisor ? x_scale / (y_scale * (float)divisor) : 0.0f;
-                const size_t count = ck_window_taps(g, x, n, oh, ow, taps);
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                for (size_t t = 0; t < count; t++) taps[t] = x + offsets[t];
                 const int32_t offset = -x_zero_point * (int32_t)count;
                 int8_t* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
                 size_t c = 0;
@@ -101,6 +105,57 @@ void ck_global_avgpool_qs8__neon(size_t batch, size_t pixels, size_t channels, f
             int32_t acc = offset;
             for (size_t p = 0; p < pixels; p++) acc += xb[p * channels + c];
             y[n * channels + c] = (int8_t)ck_requant(acc, m, y_zero_point, -128, 127);
+        }
+    }
+}
+
+// Float max pooling: compare-and-select, `v > best ? v : best` as in the reference (fmax
+// would differ on NaN and signed zeros).
+void ck_maxpool2d_f32__neon(const ck_pool2d_geometry* g, const float* x, float* y) {
+    if (g->kernel_h * g->kernel_w > CK_MAX_WINDOW) {
+        ck_maxpool2d_f32__scalar(g, x, y);
+        return;
+    }
+    size_t offsets[CK_MAX_WINDOW];
+    const size_t channels = g->channels;
+    for (size_t n = 0; n < g->batch; n++)
+        for (size_t oh = 0; oh < g->out_h; oh++)
+            for (size_t ow = 0; ow < g->out_w; ow++) {
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                float* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
+                size_t c = 0;
+                for (; c + 4 <= channels; c += 4) {
+                    float32x4_t best = vdupq_n_f32(-INFINITY);
+                    for (size_t t = 0; t < count; t++) {
+                        const float32x4_t v = vld1q_f32(x + offsets[t] + c);
+                        best = vbslq_f32(vcgtq_f32(v, best), v, best);
+                    }
+                    vst1q_f32(out + c, best);
+                }
+                for (; c < channels; c++) {
+                    float best = -INFINITY;
+                    for (size_t t = 0; t < count; t++)
+                        if (x[offsets[t] + c] > best) best = x[offsets[t] + c];
+                    out[c] = best;
+                }
+            }
+}
+
+// Per-channel sums in pixel order, then one division, as the reference.
+void ck_global_avgpool_f32__neon(size_t batch, size_t pixels, size_t channels, const float* x, float* y) {
+    const float32x4_t count = vdupq_n_f32((float)pixels);
+    for (size_t n = 0; n < batch; n++) {
+        const float* xb = x + n * pixels * channels;
+        size_t c = 0;
+        for (; c + 4 <= channels; c += 4) {
+            float32x4_t acc = vdupq_n_f32(0.0f);
+            for (size_t p = 0; p < pixels; p++) acc = vaddq_f32(acc, vld1q_f32(xb + p * channels + c));
+            vst1q_f32(y + n * channels + c, vdivq_f32(acc, count));
+        }
+        for (; c < channels; c++) {
+            float acc = 0.0f;
+            for (size_t p = 0; p < pixels; p++) acc += xb[p * channels + c];
+            y[n * channels + c] = acc / (float)pixels;
         }
     }
 }

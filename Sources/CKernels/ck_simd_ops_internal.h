@@ -7,9 +7,9 @@
 #include "ck_simd_internal.h"
 #include "ck_simd_ops.h"
 
-/// Pointers to the in-image pixels of window (n, oh, ow): at most kernel_h * kernel_w.
-static inline size_t ck_window_taps(const ck_pool2d_geometry* g, const int8_t* x, size_t n, size_t oh, size_t ow,
-                                    const int8_t** taps) {
+/// Element offsets (pixel index * channels) of the in-image pixels of window (n, oh, ow): at
+/// most kernel_h * kernel_w. Offsets rather than pointers so int8 and float share it.
+static inline size_t ck_window_offsets(const ck_pool2d_geometry* g, size_t n, size_t oh, size_t ow, size_t* offsets) {
     size_t count = 0;
     for (size_t kh = 0; kh < g->kernel_h; kh++) {
         const ptrdiff_t ih = (ptrdiff_t)(oh * g->stride_h + kh * g->dilation_h) - (ptrdiff_t)g->pad_top;
@@ -17,7 +17,7 @@ static inline size_t ck_window_taps(const ck_pool2d_geometry* g, const int8_t* x
         for (size_t kw = 0; kw < g->kernel_w; kw++) {
             const ptrdiff_t iw = (ptrdiff_t)(ow * g->stride_w + kw * g->dilation_w) - (ptrdiff_t)g->pad_left;
             if (iw < 0 || iw >= (ptrdiff_t)g->in_w) continue;
-            taps[count++] = x + ((n * g->in_h + (size_t)ih) * g->in_w + (size_t)iw) * g->channels;
+            offsets[count++] = ((n * g->in_h + (size_t)ih) * g->in_w + (size_t)iw) * g->channels;
         }
     }
     return count;

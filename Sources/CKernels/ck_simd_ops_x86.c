@@ -39,12 +39,14 @@ CK_TARGET_AVX2 void ck_maxpool2d_s8__avx2(const ck_pool2d_geometry* g, const int
         ck_maxpool2d_s8__scalar(g, x, y);
         return;
     }
+    size_t offsets[CK_MAX_WINDOW];
     const int8_t* taps[CK_MAX_WINDOW];
     const size_t channels = g->channels;
     for (size_t n = 0; n < g->batch; n++)
         for (size_t oh = 0; oh < g->out_h; oh++)
             for (size_t ow = 0; ow < g->out_w; ow++) {
-                const size_t count = ck_window_taps(g, x, n, oh, ow, taps);
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                for (size_t t = 0; t < count; t++) taps[t] = x + offsets[t];
                 int8_t* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
                 size_t c = 0;
                 for (; c + 32 <= channels; c += 32) {
@@ -68,6 +70,7 @@ CK_TARGET_AVX2 void ck_avgpool2d_qs8__avx2(const ck_pool2d_geometry* g, int coun
         ck_avgpool2d_qs8__scalar(g, count_include_pad, x_scale, x_zero_point, y_scale, y_zero_point, x, y);
         return;
     }
+    size_t offsets[CK_MAX_WINDOW];
     const int8_t* taps[CK_MAX_WINDOW];
     const size_t channels = g->channels;
     const __m256 lo = _mm256_set1_ps((float)(-128 - y_zero_point)), hi = _mm256_set1_ps((float)(127 - y_zero_point));
@@ -78,7 +81,8 @@ CK_TARGET_AVX2 void ck_avgpool2d_qs8__avx2(const ck_pool2d_geometry* g, int coun
                 const ck_window_count wc = ck_pool_window(g, oh, ow);
                 const size_t divisor = count_include_pad ? wc.padded : wc.valid;
                 const float m = divisor ? x_scale / (y_scale * (float)divisor) : 0.0f;
-                const size_t count = ck_window_taps(g, x, n, oh, ow, taps);
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                for (size_t t = 0; t < count; t++) taps[t] = x + offsets[t];
                 const int32_t offset = -x_zero_point * (int32_t)count;
                 int8_t* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
                 size_t c = 0;
@@ -114,6 +118,58 @@ CK_TARGET_AVX2 void ck_global_avgpool_qs8__avx2(size_t batch, size_t pixels, siz
             int32_t acc = offset;
             for (size_t p = 0; p < pixels; p++) acc += xb[p * channels + c];
             y[n * channels + c] = (int8_t)ck_requant(acc, m, y_zero_point, -128, 127);
+        }
+    }
+}
+
+// Float max pooling: max_ps(v, best) is `v > best ? v : best`, the reference's comparison
+// (NaN inputs never win, equal values keep the earlier one), so results are identical.
+CK_TARGET_AVX2 void ck_maxpool2d_f32__avx2(const ck_pool2d_geometry* g, const float* x, float* y) {
+    if (g->kernel_h * g->kernel_w > CK_MAX_WINDOW) {
+        ck_maxpool2d_f32__scalar(g, x, y);
+        return;
+    }
+    size_t offsets[CK_MAX_WINDOW];
+    const float* taps[CK_MAX_WINDOW];
+    const size_t channels = g->channels;
+    for (size_t n = 0; n < g->batch; n++)
+        for (size_t oh = 0; oh < g->out_h; oh++)
+            for (size_t ow = 0; ow < g->out_w; ow++) {
+                const size_t count = ck_window_offsets(g, n, oh, ow, offsets);
+                for (size_t t = 0; t < count; t++) taps[t] = x + offsets[t];
+                float* out = y + ((n * g->out_h + oh) * g->out_w + ow) * channels;
+                size_t c = 0;
+                for (; c + 8 <= channels; c += 8) {
+                    __m256 best = _mm256_set1_ps(-INFINITY);
+                    for (size_t t = 0; t < count; t++) best = _mm256_max_ps(_mm256_loadu_ps(taps[t] + c), best);
+                    _mm256_storeu_ps(out + c, best);
+                }
+                for (; c < channels; c++) {
+                    float best = -INFINITY;
+                    for (size_t t = 0; t < count; t++)
+                        if (taps[t][c] > best) best = taps[t][c];
+                    out[c] = best;
+                }
+            }
+}
+
+// Per-channel sums in pixel order (lanes are channels), then one division: the reference's
+// operations exactly.
+CK_TARGET_AVX2 void ck_global_avgpool_f32__avx2(size_t batch, size_t pixels, size_t channels, const float* x,
+                                                float* y) {
+    const __m256 count = _mm256_set1_ps((float)pixels);
+    for (size_t n = 0; n < batch; n++) {
+        const float* xb = x + n * pixels * channels;
+        size_t c = 0;
+        for (; c + 8 <= channels; c += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (size_t p = 0; p < pixels; p++) acc = _mm256_add_ps(acc, _mm256_loadu_ps(xb + p * channels + c));
+            _mm256_storeu_ps(y + n * channels + c, _mm256_div_ps(acc, count));
+        }
+        for (; c < channels; c++) {
+            float acc = 0.0f;
+            for (size_t p = 0; p < pixels; p++) acc += xb[p * channels + c];
+            y[n * channels + c] = acc / (float)pixels;
         }
     }
 }

@@ -27,7 +27,7 @@ struct PoolKernelTests {
 
     static let maxF32: [KernelVariant<MaxPoolF32>] = available([
         KernelVariant<MaxPoolF32>("ck_maxpool2d_f32__scalar", ck_maxpool2d_f32__scalar)
-    ])
+    ] + SimdVariants.maxPoolF32)
     static let maxS8: [KernelVariant<MaxPoolS8>] = available([
         KernelVariant<MaxPoolS8>("ck_maxpool2d_s8__scalar", ck_maxpool2d_s8__scalar)
     ] + SimdVariants.maxPoolS8)

@@ -359,6 +359,21 @@ static int check_simd_ops(ck_isa isa, int* cases) {
         ck_avgpool2d_qs8__scalar(&g, i % 2, xs, xz, ys, yz, x, e);
         for (size_t j = 0; j < yn; j++) bad += y[j] != e[j];
         const size_t pixels = g.in_h * g.in_w;
+        {
+            // Float pooling must be bit-identical too (same comparisons, same summation order).
+            float* xf = malloc(xn * sizeof(float));
+            float* yf = malloc(yn * sizeof(float));
+            float* ef = malloc(yn * sizeof(float));
+            for (size_t j = 0; j < xn; j++) xf[j] = (float)x[j] * 0.37f;
+            if (xn > 3) xf[3] = -0.0f, xf[xn / 2] = 0.0f;
+            ops->maxpool2d_f32(&g, xf, yf);
+            ck_maxpool2d_f32__scalar(&g, xf, ef);
+            bad += (size_t)memcmp(yf, ef, yn * sizeof(float)) != 0;
+            ops->global_avgpool_f32(g.batch, pixels, g.channels, xf, yf);
+            ck_global_avgpool_f32__scalar(g.batch, pixels, g.channels, xf, ef);
+            bad += (size_t)memcmp(yf, ef, g.batch * g.channels * sizeof(float)) != 0;
+            free(xf), free(yf), free(ef);
+        }
         ops->global_avgpool_qs8(g.batch, pixels, g.channels, xs, xz, ys, yz, x, y);
         ck_global_avgpool_qs8__scalar(g.batch, pixels, g.channels, xs, xz, ys, yz, x, e);
         for (size_t j = 0; j < g.batch * g.channels; j++) bad += y[j] != e[j];

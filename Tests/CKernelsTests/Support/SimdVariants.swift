@@ -6,6 +6,16 @@ import CKernels
 enum SimdVariants {
     #if arch(x86_64)
         static let avx2 = UInt32(CK_CPU_AVX2)
+        static let maxPoolF32 = [
+            KernelVariant<PoolKernelTests.MaxPoolF32>("ck_maxpool2d_f32__avx2", ck_maxpool2d_f32__avx2, requires: avx2)
+        ]
+        static let globalAvgPoolF32 = [
+            KernelVariant<GlobalPoolKernelTests.GapF32>(
+                "ck_global_avgpool_f32__avx2",
+                ck_global_avgpool_f32__avx2,
+                requires: avx2
+            )
+        ]
         static let maxPoolS8 = [
             KernelVariant<PoolKernelTests.MaxPoolS8>("ck_maxpool2d_s8__avx2", ck_maxpool2d_s8__avx2, requires: avx2)
         ]
@@ -30,6 +40,16 @@ enum SimdVariants {
         ]
     #elseif arch(arm64)
         static let neon = UInt32(CK_CPU_NEON)
+        static let maxPoolF32 = [
+            KernelVariant<PoolKernelTests.MaxPoolF32>("ck_maxpool2d_f32__neon", ck_maxpool2d_f32__neon, requires: neon)
+        ]
+        static let globalAvgPoolF32 = [
+            KernelVariant<GlobalPoolKernelTests.GapF32>(
+                "ck_global_avgpool_f32__neon",
+                ck_global_avgpool_f32__neon,
+                requires: neon
+            )
+        ]
         static let maxPoolS8 = [
             KernelVariant<PoolKernelTests.MaxPoolS8>("ck_maxpool2d_s8__neon", ck_maxpool2d_s8__neon, requires: neon)
         ]
@@ -53,6 +73,8 @@ enum SimdVariants {
             KernelVariant<BinaryKernelTests.QBinaryU8>("ck_qmul_u8__neon", ck_qmul_u8__neon, requires: neon)
         ]
     #else
+        static let maxPoolF32: [KernelVariant<PoolKernelTests.MaxPoolF32>] = []
+        static let globalAvgPoolF32: [KernelVariant<GlobalPoolKernelTests.GapF32>] = []
         static let maxPoolS8: [KernelVariant<PoolKernelTests.MaxPoolS8>] = []
         static let avgPoolS8: [KernelVariant<PoolKernelTests.AvgPoolS8>] = []
         static let globalAvgPoolS8: [KernelVariant<GlobalPoolKernelTests.GapS8>] = []
