@@ -147,8 +147,17 @@ static void ck_conv_f32_task(void* context, size_t thread_index, size_t start, s
 void ck_conv_f32_igemm_parallel(ck_threadpool* pool, const ck_gemm_f32_config* config, size_t taps, size_t in_c,
                                 size_t out_c, const float* const* ind, size_t pixels, const float* packed_w,
                                 float* y, size_t y_stride, float* scratch, const ck_clamp_f32* clamp) {
-    ck_conv_f32_job job = {config,   taps, in_c,     out_c, ind, packed_w,
-                           y,        y_stride, scratch, ck_conv_f32_igemm_scratch_size(config, taps, in_c), clamp};
+    ck_conv_f32_job job = {.config = config,
+                           .taps = taps,
+                           .in_c = in_c,
+                           .out_c = out_c,
+                           .ind = ind,
+                           .packed_w = packed_w,
+                           .y = y,
+                           .y_stride = y_stride,
+                           .scratch = scratch,
+                           .scratch_size = ck_conv_f32_igemm_scratch_size(config, taps, in_c),
+                           .clamp = clamp};
     ck_threadpool_parallel_for(pool, pixels, ck_f32_tile(pixels, config->mr, ck_threadpool_threads(pool)),
                                ck_conv_f32_task, &job);
 }

@@ -81,8 +81,17 @@ void ck_qconv_s8_igemm_parallel(ck_threadpool* pool, const ck_qgemm_s8_config* c
                                 size_t in_c, size_t out_c, const int8_t* const* ind, size_t pixels,
                                 const void* packed_w, int8_t* y, size_t y_stride, int8_t* scratch,
                                 const ck_qgemm_s8_params* params) {
-    ck_igemm_job job = {config, taps,    in_c, out_c, ind, packed_w, y, y_stride, scratch,
-                        ck_qconv_s8_igemm_scratch_size(config, taps, in_c), params};
+    ck_igemm_job job = {.config = config,
+                        .taps = taps,
+                        .in_c = in_c,
+                        .out_c = out_c,
+                        .ind = ind,
+                        .packed_w = packed_w,
+                        .y = y,
+                        .y_stride = y_stride,
+                        .scratch = scratch,
+                        .scratch_size = ck_qconv_s8_igemm_scratch_size(config, taps, in_c),
+                        .params = params};
     const size_t threads = ck_threadpool_threads(pool);
     ck_threadpool_parallel_for(pool, pixels, ck_parallel_tile(pixels, config->mr, threads), ck_igemm_task, &job);
 }
