@@ -36,7 +36,8 @@ size_t ck_threadpool_threads(const ck_threadpool* pool);
 
 /// Runs task over [0, range) in tiles of `tile` items (the last may be shorter) and returns
 /// when all are done. A NULL pool, one thread or a single tile run on the caller only.
-/// Calls on one pool from several threads are serialised.
+/// Calls on one pool from several threads are serialised; a task must not call
+/// parallel_for on its own pool (it would wait for itself).
 void ck_threadpool_parallel_for(ck_threadpool* pool, size_t range, size_t tile, ck_parallel_task_fn task,
                                 void* context);
 
