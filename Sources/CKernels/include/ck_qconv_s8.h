@@ -82,8 +82,8 @@ typedef struct ck_dwconv_s8_config {
 } ck_dwconv_s8_config;
 
 /// The microkernel for `taps` (9 or 25) on `isa`, or NULL (path unavailable, other size).
-/// avx512vnni and neondot map to the avx2 and neon_mlal kernels: depthwise has one product
-/// per output per tap, so dot products have nothing to sum (measured in docs/kernels.md).
+/// avx512vnni maps to the AVX-512 (BW) 32-channel kernel, neondot to neon_mlal: depthwise has
+/// one product per output per tap, so vpdpbusd / sdot have nothing to sum (docs/kernels.md).
 const ck_dwconv_s8_config* ck_dwconv_s8_config_for(ck_isa isa, size_t taps);
 
 /// Rows of output pixels split over the pool; bit-identical to one ukernel call.
