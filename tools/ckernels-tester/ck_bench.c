@@ -257,6 +257,17 @@ static void run_gemm_f32(void* p) {
     ck_gemm_f32_parallel(c->pool, c->gemm, c->m, c->n, c->k, c->x, c->k, c->packed, c->y, c->n, &c->clamp);
 }
 
+static void run_conv_f32_ref(void* p) {
+    f32_ctx* c = p;
+    ck_conv2d_f32__scalar(&c->g, c->x, c->w, c->bias, c->clamp, c->y);
+}
+
+static void run_conv_f32(void* p) {
+    f32_ctx* c = p;
+    ck_conv_f32_igemm_parallel(c->pool, c->gemm, 9, c->g.in_c, c->g.out_c, c->ind, c->g.out_h * c->g.out_w,
+                               c->packed, c->y, c->g.out_c, c->scratch, &c->clamp);
+}
+
 static void run_dw_f32_ref(void* p) {
     f32_ctx* c = p;
     ck_dwconv2d_f32__scalar(&c->g, c->x, c->w, c->bias, c->clamp, c->y);
@@ -301,6 +312,46 @@ static void bench_f32(ck_threadpool* pool) {
     }
     free(c.x), free(c.w), free(c.bias), free(c.y), free(c.packed);
 
+    // 3x3 conv 28x28, 64 -> 64 channels through the indirection buffer.
+    memset(&c, 0, sizeof c);
+    c.clamp = (ck_clamp_f32){0.0f, 6.0f};
+    c.g = geometry(28, 64, 64, 3, 1);
+    {
+        const size_t k = 9 * 64, pixels = 28 * 28;
+        const double cops = 2.0 * (double)pixels * 64 * (double)k;
+        c.x = malloc(pixels * 64 * 4);
+        c.w = malloc(64 * k * 4);
+        c.bias = calloc(64, 4);
+        c.y = malloc(pixels * 64 * 4);
+        c.zero = calloc(64, 4);
+        c.ind = malloc(ck_indirection_s8_count(&c.g) * sizeof *c.ind);
+        c.packed = malloc(ck_gemm_f32_packed_size(64, k) * 4);
+        for (size_t i = 0; i < pixels * 64; i++) c.x[i] = (float)brand(-100, 100) * 0.01f;
+        for (size_t i = 0; i < 64 * k; i++) c.w[i] = (float)brand(-100, 100) * 0.01f;
+        ck_indirection_f32_init(&c.g, c.x, c.zero, c.ind);
+        ck_gemm_f32_pack(64, k, c.w, k, 0, c.bias, c.packed);
+        printf("f32 conv 3x3 28x28x64 -> 64 (%.0f MOP)\n", cops * 1e-6);
+        report("ck_conv2d_f32__scalar (reference)", cops, best_time(run_conv_f32_ref, &c), 1);
+        for (int isa = 0; isa < CK_ISA_COUNT; isa++) {
+            c.gemm = ck_gemm_f32_config_for((ck_isa)isa);
+            if (!c.gemm || (isa > 0 && ck_gemm_f32_config_for((ck_isa)(isa - 1)) &&
+                            ck_gemm_f32_config_for((ck_isa)(isa - 1))->ukernel == c.gemm->ukernel))
+                continue;
+            c.scratch = malloc(ck_conv_f32_igemm_scratch_size(c.gemm, 9, 64) * ck_threadpool_threads(pool) * 4);
+            char name[96];
+            c.pool = NULL;
+            snprintf(name, sizeof name, "igemm %s", c.gemm->name);
+            report(name, cops, best_time(run_conv_f32, &c), 0);
+            if (ck_threadpool_threads(pool) > 1) {
+                c.pool = pool;
+                snprintf(name, sizeof name, "igemm %s, %zu threads", c.gemm->name, ck_threadpool_threads(pool));
+                report(name, cops, best_time(run_conv_f32, &c), 0);
+            }
+            free(c.scratch);
+        }
+        free(c.x), free(c.w), free(c.bias), free(c.y), free(c.zero), free(c.ind), free(c.packed);
+    }
+
     // Depthwise 3x3 56x56x144.
     memset(&c, 0, sizeof c);
     c.clamp = (ck_clamp_f32){0.0f, 6.0f};
@@ -339,6 +390,7 @@ typedef struct {
     ck_broadcast bc;
     ck_qbinary_params qb;
     int8_t *x, *x2, *y;
+    float *xf, *yf;
     int which;
 } simd_ctx;
 
@@ -348,7 +400,10 @@ static void run_simd(void* p) {
     case 0: c->ops->maxpool2d_s8(&c->pg, c->x, c->y); break;
     case 1: c->ops->global_avgpool_qs8(1, 56 * 56, 144, 0.02f, 3, 0.01f, -2, c->x, c->y); break;
     case 2: c->ops->qadd_s8(&c->bc, &c->qb, c->x, c->x2, c->y); break;
-    default: c->ops->qmul_s8(&c->bc, &c->qb, c->x, c->x2, c->y); break;
+    case 3: c->ops->qmul_s8(&c->bc, &c->qb, c->x, c->x2, c->y); break;
+    case 4: c->ops->avgpool2d_qs8(&c->pg, 0, 0.02f, 3, 0.02f, -1, c->x, c->y); break;
+    case 5: c->ops->maxpool2d_f32(&c->pg, c->xf, c->yf); break;
+    default: c->ops->global_avgpool_f32(1, 56 * 56, 144, c->xf, c->yf); break;
     }
 }
 
@@ -357,16 +412,21 @@ static void bench_simd_ops(void) {
     memset(&c, 0, sizeof c);
     const size_t n = 56 * 56 * 144;
     c.x = malloc(n), c.x2 = malloc(n), c.y = malloc(n);
+    c.xf = malloc(n * sizeof(float)), c.yf = malloc(n * sizeof(float));
     for (size_t i = 0; i < n; i++) c.x[i] = (int8_t)brand(-128, 127), c.x2[i] = (int8_t)brand(-128, 127);
+    for (size_t i = 0; i < n; i++) c.xf[i] = (float)c.x[i] * 0.1f;
     c.pg = (ck_pool2d_geometry){1, 56, 56, 144, 28, 28, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1};
     c.bc.rank = 1;
     c.bc.shape[0] = n;
     c.bc.a_stride[0] = c.bc.b_stride[0] = 1;
     c.qb = (ck_qbinary_params){0.02f, 0.03f, 0.04f, 1, -2, 3};
-    static const char* const names[4] = {"maxpool2d_s8 3x3 s2 56x56x144", "global_avgpool_qs8 56x56x144",
-                                         "qadd_s8 56x56x144", "qmul_s8 56x56x144"};
-    const double elements[4] = {28.0 * 28 * 144 * 9, (double)n, 2.0 * (double)n, 2.0 * (double)n};
-    for (int which = 0; which < 4; which++) {
+    static const char* const names[7] = {"maxpool2d_s8 3x3 s2 56x56x144", "global_avgpool_qs8 56x56x144",
+                                         "qadd_s8 56x56x144",  "qmul_s8 56x56x144",
+                                         "avgpool2d_qs8 3x3 s2 56x56x144", "maxpool2d_f32 3x3 s2 56x56x144",
+                                         "global_avgpool_f32 56x56x144"};
+    const double window = 28.0 * 28 * 144 * 9;
+    const double elements[7] = {window, (double)n, 2.0 * (double)n, 2.0 * (double)n, window, window, (double)n};
+    for (int which = 0; which < 7; which++) {
         c.which = which;
         printf("%s\n", names[which]);
         for (int isa = 0; isa < CK_ISA_COUNT; isa++) {
@@ -379,7 +439,7 @@ static void bench_simd_ops(void) {
             report(name, elements[which], best_time(run_simd, &c), isa == 0);
         }
     }
-    free(c.x), free(c.x2), free(c.y);
+    free(c.x), free(c.x2), free(c.y), free(c.xf), free(c.yf);
 }
 
 int ck_bench_main(size_t threads) {
