@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-"$root/.build/ckernels-tester"}
 mkdir -p "$out"
-sources=("$root"/Sources/CKernels/*.c "$root/tools/ckernels-tester/ck_tester.c")
+sources=("$root"/Sources/CKernels/*.c "$root"/tools/ckernels-tester/*.c)
 flags=(-std=gnu11 -O2 -Wall -Wextra -Werror -I "$root/Sources/CKernels/include" -I "$root/Sources/CKernels")
 
 cc=${CC:-cc}

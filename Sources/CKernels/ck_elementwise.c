@@ -1,6 +1,7 @@
 // Elementwise operations, scalar reference.
 #include "ck_elementwise.h"
 #include "ck_internal.h"
+#include "ck_simd_internal.h"
 
 #include <math.h>
 
@@ -66,12 +67,7 @@ static int ck_qadd_swapped(const ck_broadcast* bc) {
     return 0;
 }
 
-typedef struct {
-    int swapped;
-    float r_first, r_second, fixed;
-} ck_qadd_rule;
-
-static ck_qadd_rule ck_qadd_rule_of(const ck_broadcast* bc, const ck_qbinary_params* q) {
+ck_qadd_rule ck_qadd_rule_of(const ck_broadcast* bc, const ck_qbinary_params* q) {
     ck_qadd_rule r;
     r.swapped = ck_qadd_swapped(bc);
     const float ra = q->a_scale / q->y_scale, rb = q->b_scale / q->y_scale;

@@ -96,8 +96,9 @@ static const ck_qgemm_s8_config ck_qgemm_s8_table[CK_ISA_COUNT] = {
 #endif
 #if defined(__x86_64__)
     [CK_ISA_AVX2] = {"ck_qgemm_s8_4x8c8__avx2", CK_ISA_AVX2, 4, 8, 8, ck_qgemm_s8_4x8c8__avx2},
-    [CK_ISA_AVX512VNNI] = {"ck_qgemm_s8_4x8c8__avx512vnni", CK_ISA_AVX512VNNI, 4, 8, 8,
-                           ck_qgemm_s8_4x8c8__avx512vnni},
+    // The zmm tile: one vpdpbusd per row and K block, 1.5x the 256-bit 4x8c8 tile (docs/kernels.md).
+    [CK_ISA_AVX512VNNI] = {"ck_qgemm_s8_8x8c8__avx512vnni", CK_ISA_AVX512VNNI, 8, 8, 8,
+                           ck_qgemm_s8_8x8c8__avx512vnni},
 #endif
 };
 

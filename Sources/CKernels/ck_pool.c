@@ -1,6 +1,7 @@
 // Pooling, scalar reference.
 #include "ck_pool.h"
 #include "ck_internal.h"
+#include "ck_simd_internal.h"
 
 #include <math.h>
 
@@ -40,13 +41,8 @@ void ck_maxpool2d_u8__scalar(const ck_pool2d_geometry* g, const uint8_t* x, uint
     CK_MAXPOOL_BODY(uint8_t, 0)
 }
 
-// Sums the in-image taps of one window with `load` and reports the divisor.
-typedef struct {
-    size_t valid;  // taps inside the image
-    size_t padded; // taps inside the image plus its explicit pads
-} ck_window_count;
-
-static ck_window_count ck_window(const ck_pool2d_geometry* g, size_t oh, size_t ow) {
+// The divisor of one window; shared with the SIMD paths (ck_simd_internal.h).
+ck_window_count ck_pool_window(const ck_pool2d_geometry* g, size_t oh, size_t ow) {
     ck_window_count count = {0, 0};
     for (size_t kh = 0; kh < g->kernel_h; kh++) {
         ptrdiff_t ih = ck_pool_pos(oh, kh, g->stride_h, g->dilation_h, g->pad_top);
@@ -67,7 +63,7 @@ static ck_window_count ck_window(const ck_pool2d_geometry* g, size_t oh, size_t 
     for (size_t n = 0; n < g->batch; n++)                                                           \
         for (size_t oh = 0; oh < g->out_h; oh++)                                                    \
             for (size_t ow = 0; ow < g->out_w; ow++) {                                              \
-                ck_window_count count = ck_window(g, oh, ow);                                       \
+                ck_window_count count = ck_pool_window(g, oh, ow);                                       \
                 size_t divisor = count_include_pad ? count.padded : count.valid;                    \
                 for (size_t c = 0; c < g->channels; c++) {                                          \
                     ACC_T acc = 0;                                                                  \

@@ -52,16 +52,16 @@ struct BinaryKernelTests {
 
     static let qaddS8: [KernelVariant<QBinaryS8>] = available([
         KernelVariant<QBinaryS8>("ck_qadd_s8__scalar", ck_qadd_s8__scalar)
-    ])
+    ] + SimdVariants.qaddS8)
     static let qaddU8: [KernelVariant<QBinaryU8>] = available([
         KernelVariant<QBinaryU8>("ck_qadd_u8__scalar", ck_qadd_u8__scalar)
-    ])
+    ] + SimdVariants.qaddU8)
     static let qmulS8: [KernelVariant<QBinaryS8>] = available([
         KernelVariant<QBinaryS8>("ck_qmul_s8__scalar", ck_qmul_s8__scalar)
-    ])
+    ] + SimdVariants.qmulS8)
     static let qmulU8: [KernelVariant<QBinaryU8>] = available([
         KernelVariant<QBinaryU8>("ck_qmul_u8__scalar", ck_qmul_u8__scalar)
-    ])
+    ] + SimdVariants.qmulU8)
 
     static let sParams = ck_qbinary_params(
         a_scale: 0.05,

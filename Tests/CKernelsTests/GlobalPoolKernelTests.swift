@@ -14,10 +14,10 @@ struct GlobalPoolKernelTests {
 
     static let f32Variants: [KernelVariant<GapF32>] = available([
         KernelVariant<GapF32>("ck_global_avgpool_f32__scalar", ck_global_avgpool_f32__scalar)
-    ])
+    ] + SimdVariants.globalAvgPoolF32)
     static let s8Variants: [KernelVariant<GapS8>] = available([
         KernelVariant<GapS8>("ck_global_avgpool_qs8__scalar", ck_global_avgpool_qs8__scalar)
-    ])
+    ] + SimdVariants.globalAvgPoolS8)
     static let u8Variants: [KernelVariant<GapU8>] = available([
         KernelVariant<GapU8>("ck_global_avgpool_qu8__scalar", ck_global_avgpool_qu8__scalar)
     ])

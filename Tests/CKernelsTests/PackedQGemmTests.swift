@@ -103,6 +103,25 @@ struct PackedQGemmTests {
         expectEqualElements(actual, expected, "\(String(cString: config.pointee.name)) \(s.testDescription)")
     }
 
+    #if arch(x86_64)
+        /// The 256-bit VNNI tile is exported but no longer in the dispatch table (the zmm tile
+        /// replaced it); it still has to match the reference.
+        @Test(.enabled(if: ck_isa_available(CK_ISA_AVX512VNNI) != 0), arguments: shapes)
+        func ymmVnniTileMatchesReference(s: Shape) throws {
+            let name: StaticString = "ck_qgemm_s8_4x8c8__avx512vnni"
+            var config = ck_qgemm_s8_config(
+                name: UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
+                isa: CK_ISA_AVX512VNNI,
+                mr: 4,
+                nr: 8,
+                kr: 8,
+                ukernel: ck_qgemm_s8_4x8c8__avx512vnni
+            )
+            let (actual, expected) = Self.run(&config, s)
+            expectEqualElements(actual, expected, "\(name) \(s.testDescription)")
+        }
+    #endif
+
     @Test func packRejectsMinusOneTwentyEight() {
         let w: [Int8] = [1, -128, 3]
         let multipliers: [Float] = [0.1]

@@ -27,10 +27,10 @@ struct PoolKernelTests {
 
     static let maxF32: [KernelVariant<MaxPoolF32>] = available([
         KernelVariant<MaxPoolF32>("ck_maxpool2d_f32__scalar", ck_maxpool2d_f32__scalar)
-    ])
+    ] + SimdVariants.maxPoolF32)
     static let maxS8: [KernelVariant<MaxPoolS8>] = available([
         KernelVariant<MaxPoolS8>("ck_maxpool2d_s8__scalar", ck_maxpool2d_s8__scalar)
-    ])
+    ] + SimdVariants.maxPoolS8)
     static let maxU8: [KernelVariant<MaxPoolU8>] = available([
         KernelVariant<MaxPoolU8>("ck_maxpool2d_u8__scalar", ck_maxpool2d_u8__scalar)
     ])
@@ -39,7 +39,7 @@ struct PoolKernelTests {
     ])
     static let avgS8: [KernelVariant<AvgPoolS8>] = available([
         KernelVariant<AvgPoolS8>("ck_avgpool2d_qs8__scalar", ck_avgpool2d_qs8__scalar)
-    ])
+    ] + SimdVariants.avgPoolS8)
     static let avgU8: [KernelVariant<AvgPoolU8>] = available([
         KernelVariant<AvgPoolU8>("ck_avgpool2d_qu8__scalar", ck_avgpool2d_qu8__scalar)
     ])

@@ -14,6 +14,10 @@
 #include "ck_layout.h"
 #include "ck_isa.h"
 #include "ck_qgemm_s8.h"
+#include "ck_threadpool.h"
+#include "ck_qconv_s8.h"
+#include "ck_gemm_f32.h"
+#include "ck_simd_ops.h"
 #include "ck_validate.h"
 
 #endif

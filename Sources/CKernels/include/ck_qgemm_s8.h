@@ -75,6 +75,10 @@ void ck_qgemm_s8_4x8c8__avx2(size_t mr, size_t nc, size_t kc, const int8_t* a, s
 void ck_qgemm_s8_4x8c8__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,
                                    const void* packed_w, int8_t* y, size_t y_stride,
                                    const ck_qgemm_s8_params* params);
+/// zmm form: one vpdpbusd per row and K block; up to 8 rows.
+void ck_qgemm_s8_8x8c8__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,
+                                   const void* packed_w, int8_t* y, size_t y_stride,
+                                   const ck_qgemm_s8_params* params);
 #endif
 #if defined(__aarch64__)
 void ck_qgemm_s8_2x8c8__neon_mlal(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,
