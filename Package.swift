@@ -74,6 +74,7 @@ let package = Package(
                 "EdgeAgent",
                 "EdgeFlows",
                 "EdgeInference",
+                "EdgeVision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -14,6 +14,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             """,
         version: AgentVersion.current,
         subcommands: [
+            CamerasCommand.self,
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,
