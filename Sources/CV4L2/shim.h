@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libv4l2.h>
 #include <linux/videodev2.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 static const unsigned long cv4l2_vidioc_querycap = VIDIOC_QUERYCAP;
@@ -83,6 +84,11 @@ static inline unsigned int cv4l2_fourcc(char a, char b, char c, char d) {
 /// Fixed-arity form of the variadic v4l2_ioctl.
 static inline int cv4l2_ioctl(int fd, unsigned long request, void *arg) {
     return v4l2_ioctl(fd, request, arg);
+}
+
+/// The kernel ioctl, bypassing libv4l2 (used to probe a file before handing it to libv4l2).
+static inline int cv4l2_raw_ioctl(int fd, unsigned long request, void *arg) {
+    return ioctl(fd, request, arg);
 }
 
 /// Fixed-arity form of the variadic v4l2_open.

@@ -20,19 +20,28 @@ public final class V4L2Device {
     /// Opens `path` non-blocking and checks it is a V4L2 capture node with streaming I/O.
     public init(path: String, requireCapture: Bool = true) throws(V4L2Error) {
         self.path = path
-        let fd = cv4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        // Plain open + QUERYCAP first: libv4l2's own open prints to stderr and hides the errno
+        // for non-V4L2 files; libv4l2 is attached only once we know this is a video node.
+        let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 {
             let err = Glibc.errno
             throw V4L2Error(V4L2Error.code(forErrno: err), device: path, operation: "open", errno: err)
         }
         var cap = v4l2_capability()
-        if cv4l2_ioctl(fd, cv4l2_vidioc_querycap, &cap) < 0 {
+        var rc: Int32
+        repeat { rc = cv4l2_raw_ioctl(fd, cv4l2_vidioc_querycap, &cap) } while rc < 0 && Glibc.errno == EINTR
+        if rc < 0 {
             let err = Glibc.errno
-            v4l2_close(fd)
+            Glibc.close(fd)
             throw V4L2Error(
                 err == ENOTTY || err == EINVAL ? .notV4L2 : V4L2Error.code(forErrno: err),
                 device: path, operation: "VIDIOC_QUERYCAP", errno: err,
                 detail: "not a V4L2 device")
+        }
+        if v4l2_fd_open(fd, 0) < 0 {
+            let err = Glibc.errno
+            Glibc.close(fd)
+            throw V4L2Error(V4L2Error.code(forErrno: err), device: path, operation: "v4l2_fd_open", errno: err)
         }
         let caps = V4L2Capabilities(cap)
         if requireCapture && !caps.canCapture {
