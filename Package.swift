@@ -36,6 +36,7 @@ let package = Package(
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
         .target(name: "CKernels", cSettings: cSettings),
+        .target(name: "CVision", cSettings: cSettings),
 
         // MARK: Swift modules
         .target(
@@ -56,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeVision",
-            dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CV4L2", "CTurboJPEG", "CVision", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "EdgeInference", swiftSettings: swiftSettings),
