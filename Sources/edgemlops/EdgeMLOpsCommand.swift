@@ -15,6 +15,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
         version: AgentVersion.current,
         subcommands: [
             CamerasCommand.self,
+            CaptureCommand.self,
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,

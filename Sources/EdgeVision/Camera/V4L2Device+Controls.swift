@@ -39,7 +39,7 @@ extension V4L2Device {
         do { try ioctl(cv4l2_vidioc_queryctrl, "VIDIOC_QUERYCTRL", &query) } catch {
             throw V4L2Error(.unknownControl, device: path, operation: "VIDIOC_QUERYCTRL", errno: error.errno, detail: "control \(name) not supported")
         }
-        if query.type != cv4l2_ctrl_type_boolean && (value < query.minimum || value > query.maximum) {
+        if query.type != cv4l2_ctrl_type_boolean && query.type != 4 /* BUTTON: any value presses it */ && (value < query.minimum || value > query.maximum) {
             throw V4L2Error(
                 .controlOutOfRange, device: path, operation: "VIDIOC_S_CTRL",
                 detail: "\(name)=\(value) outside \(query.minimum)...\(query.maximum)")

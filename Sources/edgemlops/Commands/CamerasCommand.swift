@@ -15,7 +15,31 @@ struct CamerasCommand: AsyncParsableCommand {
     @Option(help: "Directory holding the video nodes (for tests).")
     var devRoot = "/dev"
 
+    @Option(help: "With --set: the device whose controls to set.")
+    var device: String?
+
+    @Option(help: "Set a control name=value on --device and exit (repeatable), e.g. disconnect=1 on vivid.")
+    var set: [String] = []
+
     func run() async throws {
+        if !set.isEmpty {
+            guard let device else { throw ValidationError("--set needs --device") }
+            var named: [String: Int32] = [:]
+            for item in set {
+                let kv = item.split(separator: "=", maxSplits: 1)
+                guard kv.count == 2, let value = Int32(kv[1]) else { throw ValidationError("--set \(item): expected name=integer") }
+                named[String(kv[0])] = value
+            }
+            do {
+                let dev = try V4L2Device(path: device)
+                defer { dev.close() }
+                try dev.apply(CameraControls(named: named))
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            print("set \(set.joined(separator: " ")) on \(device)")
+            return
+        }
         let devices = V4L2Device.list(devRoot: devRoot)
         if json {
             let encoder = JSONEncoder()
