@@ -13,9 +13,12 @@ public struct FourCC: Sendable, Hashable, Codable, CustomStringConvertible, Expr
 
     public init(stringLiteral value: String) { self.init(value) }
 
+    /// Bit 31 marks the big-endian variant of a format (v4l2_fourcc_be in videodev2.h).
     public var description: String {
-        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: rawValue >> (8 * UInt32($0))) }
-        return String(decoding: bytes, as: UTF8.self).trimmingSuffixSpaces()
+        let bigEndian = rawValue & 0x8000_0000 != 0
+        let value = rawValue & 0x7FFF_FFFF
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * UInt32($0))) }
+        return String(decoding: bytes, as: UTF8.self).trimmingSuffixSpaces() + (bigEndian ? "-BE" : "")
     }
 
     public static let yuyv: FourCC = "YUYV"

@@ -43,6 +43,7 @@ extension V4L2Device {
             }
             buffers.append(MappedBuffer(start: ptr, length: Int(buf.length)))
         }
+        negotiated = format
         for index in 0..<UInt32(buffers.count) { try queue(index) }
         var type = Int32(cv4l2_buf_type_video_capture)
         try ioctl(cv4l2_vidioc_streamon, "VIDIOC_STREAMON", &type)
@@ -73,7 +74,7 @@ extension V4L2Device {
         buf.type = cv4l2_buf_type_video_capture
         buf.memory = cv4l2_memory_mmap
         buf.index = index
-        try ioctl(cv4l2_vidioc_qbuf, "VIDIOC_QBUF", &buf)
+        try ioctl(cv4l2_vidioc_qbuf, "VIDIOC_QBUF", &buf, raw: negotiated?.emulated == false)
     }
 
     /// Waits up to `timeoutMs` for a frame, then drains the queue and keeps only the newest good frame.
@@ -98,7 +99,7 @@ extension V4L2Device {
             var buf = v4l2_buffer()
             buf.type = cv4l2_buf_type_video_capture
             buf.memory = cv4l2_memory_mmap
-            do { try ioctl(cv4l2_vidioc_dqbuf, "VIDIOC_DQBUF", &buf) } catch {
+            do { try ioctl(cv4l2_vidioc_dqbuf, "VIDIOC_DQBUF", &buf, raw: !format.emulated) } catch {
                 if error.errno == EAGAIN { break }
                 if let held = newest { try? queue(held.index) }
                 throw V4L2Error(

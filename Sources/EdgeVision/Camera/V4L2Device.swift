@@ -67,9 +67,14 @@ public final class V4L2Device {
 
     /// ioctl through libv4l2, retrying EINTR (a signal is not a failure).
     @discardableResult
-    func ioctl<T>(_ request: UInt, _ name: String, _ arg: inout T) throws(V4L2Error) -> Int32 {
+    /// `raw` bypasses libv4l2: used for the queue ioctls of native formats, where libv4l2 has
+    /// nothing to convert but would print every EAGAIN of the drain loop to stderr.
+    func ioctl<T>(_ request: UInt, _ name: String, _ arg: inout T, raw: Bool = false) throws(V4L2Error) -> Int32 {
         while true {
-            let rc = withUnsafeMutablePointer(to: &arg) { cv4l2_ioctl(fd, request, UnsafeMutableRawPointer($0)) }
+            let rc = withUnsafeMutablePointer(to: &arg) {
+                raw ? cv4l2_raw_ioctl(fd, request, UnsafeMutableRawPointer($0))
+                    : cv4l2_ioctl(fd, request, UnsafeMutableRawPointer($0))
+            }
             if rc >= 0 { return rc }
             let err = Glibc.errno
             if err == EINTR { continue }
