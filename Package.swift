@@ -90,7 +90,11 @@ let package = Package(
             dependencies: ["EdgeCloud", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EdgeVisionTests", dependencies: ["EdgeVision"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EdgeVisionTests",
+            dependencies: ["EdgeVision", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EdgeInferenceTests",

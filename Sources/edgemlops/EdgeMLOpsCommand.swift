@@ -16,6 +16,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
         subcommands: [
             CamerasCommand.self,
             CaptureCommand.self,
+            PreprocessBenchCommand.self,
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,
