@@ -48,22 +48,24 @@ void cv_resize_area_u8(const uint8_t *src, size_t src_stride, size_t in_w, size_
             size_t ix_end = (size_t)x_end;
             if ((double)ix_end < x_end) ix_end++;
             if (ix_end > in_w) ix_end = in_w;
-            for (size_t c = 0; c < channels; c++) {
-                double sum = 0, area = 0;
-                for (size_t iy = (size_t)y_begin; iy < iy_end; iy++) {
-                    const double top = (double)iy > y_begin ? (double)iy : y_begin;
-                    const double bottom = (double)(iy + 1) < y_end ? (double)(iy + 1) : y_end;
-                    const double wy = bottom - top;
-                    const uint8_t *row = src + iy * src_stride;
-                    for (size_t ix = (size_t)x_begin; ix < ix_end; ix++) {
-                        const double left = (double)ix > x_begin ? (double)ix : x_begin;
-                        const double right = (double)(ix + 1) < x_end ? (double)(ix + 1) : x_end;
-                        const double w = wy * (right - left);
-                        sum += w * row[ix * channels + c];
-                        area += w;
-                    }
+            // Channels innermost (≤ 4): one pass over the footprint accumulates every channel.
+            double sum[4] = {0, 0, 0, 0}, area = 0;
+            for (size_t iy = (size_t)y_begin; iy < iy_end; iy++) {
+                const double top = (double)iy > y_begin ? (double)iy : y_begin;
+                const double bottom = (double)(iy + 1) < y_end ? (double)(iy + 1) : y_end;
+                const double wy = bottom - top;
+                const uint8_t *row = src + iy * src_stride;
+                for (size_t ix = (size_t)x_begin; ix < ix_end; ix++) {
+                    const double left = (double)ix > x_begin ? (double)ix : x_begin;
+                    const double right = (double)(ix + 1) < x_end ? (double)(ix + 1) : x_end;
+                    const double w = wy * (right - left);
+                    const uint8_t *p = row + ix * channels;
+                    for (size_t c = 0; c < channels; c++) sum[c] += w * p[c];
+                    area += w;
                 }
-                const double v = sum / area + 0.5;
+            }
+            for (size_t c = 0; c < channels; c++) {
+                const double v = sum[c] / area + 0.5;
                 d[ox * channels + c] = (uint8_t)(v > 255 ? 255 : v);
             }
         }

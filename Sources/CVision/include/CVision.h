@@ -41,7 +41,7 @@ void cv_copy_rows_u8(const uint8_t *src, size_t src_stride, size_t row_bytes, si
 void cv_resize_bilinear_u8(const uint8_t *src, size_t src_stride, size_t in_w, size_t in_h,
                            size_t channels, uint8_t *dst, size_t dst_stride, size_t out_w,
                            size_t out_h);
-/// Area (box) average over the exact fractional input footprint of each output pixel
+/// Area (box) average over the exact fractional input footprint of each output pixel; channels ≤ 4
 /// (OpenCV INTER_AREA for downscaling); rounds to nearest.
 void cv_resize_area_u8(const uint8_t *src, size_t src_stride, size_t in_w, size_t in_h,
                        size_t channels, uint8_t *dst, size_t dst_stride, size_t out_w,

@@ -21,6 +21,8 @@ struct PreprocessBenchCommand: AsyncParsableCommand {
         }
         let frame = CameraFrame(fourcc: .yuyv, width: w, height: h, bytesPerLine: w * 2, data: data, timestampNs: 0, sequence: 0)
         let cases: [(String, PreprocessSpec)] = [
+            ("YUYV 640x480 → RGB 640x480 uint8 (conversion only)",
+             PreprocessSpec(width: 640, height: 480, layout: .nhwc, output: .uint8(scale: 1 / 255, zeroPoint: 0))),
             ("YUYV 640x480 → 128x128 RGB int8 NHWC, bilinear",
              PreprocessSpec(width: 128, height: 128, resize: .bilinear, layout: .nhwc, output: .int8(scale: 0.0078125, zeroPoint: 0), mean: [0.5], std: [0.5])),
             ("YUYV 640x480 → 128x128 RGB int8 NHWC, area",
