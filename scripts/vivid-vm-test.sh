@@ -114,6 +114,11 @@ echo "VMTEST set-disconnect rc=$?"
 wait $pid
 echo "VMTEST disconnect-capture rc=$? files=$(ls /tmp/disc | wc -l)"
 sed 's/^/VMTEST disc: /' /tmp/disc.log
+# Bad input against a real driver: clear one-line errors, non-zero exit.
+edgemlops capture --device /dev/video0 --format mjpeg --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-format: /'
+edgemlops capture --device /dev/video0 --format yuyv --size 100x100 --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-size: /'
+edgemlops capture --device /dev/video0 --control brightness=999 --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-control: /'
+edgemlops capture --device /dev/video-missing --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-device: /'
 echo "VMTEST end"
 poweroff -f
 INIT
@@ -152,6 +157,10 @@ done
 check "disconnect injected" 'grep -aq "VMTEST set-disconnect rc=0" <<<"$out"'
 check "capture survived disconnect" 'grep -aq "VMTEST disconnect-capture rc=0 files=60" <<<"$out"'
 check "outage reported and cleared" 'grep -aq "VMTEST disc: recovered" <<<"$out" && grep -aq "VMTEST disc: .*outages=[1-9]" <<<"$out"'
+check "unsupported format lists the offers" 'grep -aq "VMTEST bad-format: .*format MJPG not offered; device offers YUYV" <<<"$out"'
+check "unsupported size lists the sizes" 'grep -aq "VMTEST bad-size: .*size 100x100 not offered for YUYV.*sizes: 320x180" <<<"$out"'
+check "control out of range names the range" 'grep -aq "VMTEST bad-control: .*brightness=999 outside 0...255" <<<"$out"'
+check "missing device is named" 'grep -aq "VMTEST bad-device: .*/dev/video-missing: open failed (noDevice)" <<<"$out"'
 if [[ $fail -ne 0 ]]; then
     echo "vivid-vm-test: $fail checks FAILED (console log follows)"
     tail -n 80 "$log.txt"
