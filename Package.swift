@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeVisionTests",
-            dependencies: ["EdgeVision", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EdgeVision", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),
