@@ -17,8 +17,16 @@ void cv_yuyv_to_rgb_u8(const uint8_t *src, size_t src_stride, size_t width, size
         const uint8_t *s = src + row * src_stride;
         uint8_t *d = dst + row * dst_stride;
         for (size_t x = 0; x < width; x += 2, s += 4, d += 6) {
-            yuv_to_rgb(s[0], s[1], s[3], d);
-            yuv_to_rgb(s[2], s[1], s[3], d + 3);
+            // The two pixels of a pair share chroma: compute its terms once (same result as yuv_to_rgb).
+            const int u = s[1] - 128, v = s[3] - 128;
+            const int r = 409 * v + 128, g = -100 * u - 208 * v + 128, b = 516 * u + 128;
+            const int c0 = 298 * (s[0] - 16), c1 = 298 * (s[2] - 16);
+            d[0] = clamp_u8((c0 + r) >> 8);
+            d[1] = clamp_u8((c0 + g) >> 8);
+            d[2] = clamp_u8((c0 + b) >> 8);
+            d[3] = clamp_u8((c1 + r) >> 8);
+            d[4] = clamp_u8((c1 + g) >> 8);
+            d[5] = clamp_u8((c1 + b) >> 8);
         }
     }
 }

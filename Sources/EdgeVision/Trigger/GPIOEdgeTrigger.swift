@@ -39,7 +39,7 @@ public final class GPIOEdgeTrigger: TriggerSource, @unchecked Sendable {
         guard line < UInt32(lines) else {
             throw GPIOError(
                 .noSuchLine, chip: chip, line: line,
-                detail: "chip \"\(String(cString: label))\" has lines 0...\(lines - 1)")
+                detail: "chip \"\(label.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })\" has lines 0...\(lines - 1)")
         }
         let edges: Int32 =
             switch edge {
