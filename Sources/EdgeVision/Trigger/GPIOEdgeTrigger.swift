@@ -9,7 +9,7 @@ import Glibc
 /// (Debian 12's libgpiod is the v1 API, so the ioctls are called directly in CVision).
 /// Edge timestamps are CLOCK_MONOTONIC, comparable with V4L2 buffer timestamps.
 public final class GPIOEdgeTrigger: TriggerSource, @unchecked Sendable {
-    // @unchecked: `lineFD` is immutable after init; `stopRequested` is guarded by `lock`.
+    // @unchecked: `lineFD` is immutable after init; `stopRequested` and `missedEdges` are guarded by `lock`.
     public enum Edge: Sendable, Hashable { case rising, falling, both }
 
     public let events: AsyncStream<TriggerEvent>
@@ -20,8 +20,14 @@ public final class GPIOEdgeTrigger: TriggerSource, @unchecked Sendable {
     private let lock = NSLock()
     private var stopRequested = false
     private var thread: Thread?
+    private var missedEdges: UInt64 = 0
+
     /// Edges lost in the kernel FIFO (line sequence gaps).
-    public private(set) var missed: UInt64 = 0
+    public var missed: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return missedEdges
+    }
 
     /// Requests `line` on `chip` (e.g. /dev/gpiochip0) as an input with edge detection and debounce.
     public init(chip: String, line: UInt32, edge: Edge = .rising, debounceUs: UInt32 = 10_000, pullUp: Bool = false) throws(GPIOError) {
@@ -81,7 +87,11 @@ public final class GPIOEdgeTrigger: TriggerSource, @unchecked Sendable {
             let rc = cv_gpio_read_event(lineFD, &ts, &seq, &rising)
             if rc < 0 { break }
             if rc == 0 { continue }
-            if let last = lastSeq, seq &- last > 1 { missed += UInt64(seq &- last - 1) }
+            if let last = lastSeq, seq &- last > 1 {
+                lock.lock()
+                missedEdges += UInt64(seq &- last - 1)
+                lock.unlock()
+            }
             lastSeq = seq
             continuation.yield(
                 TriggerEvent(timestampNs: ts, origin: .gpio(line: line, lineSequence: seq, rising: rising != 0)))
