@@ -118,9 +118,9 @@ struct ImageFileSourceTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let a = Image(width: 2, height: 1, format: .rgb8, pixels: [1, 2, 3, 4, 5, 6])
         let b = Image(width: 1, height: 2, format: .gray8, pixels: [7, 8])
-        FileManager.default.createFile(atPath: dir + "/a.ppm", contents: Data(a.netpbm))
-        FileManager.default.createFile(atPath: dir + "/b.pgm", contents: Data(b.netpbm))
-        FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("x".utf8))
+        try #require(FileManager.default.createFile(atPath: dir + "/a.ppm", contents: Data(a.netpbm)))
+        try #require(FileManager.default.createFile(atPath: dir + "/b.pgm", contents: Data(b.netpbm)))
+        try #require(FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("x".utf8)))
         let source = try ImageFileSource.make(path: dir, fps: 500, logger: Logger(label: "test"))
         source.start()
         let deadline = Date().addingTimeInterval(10)
@@ -139,7 +139,7 @@ struct ImageFileSourceTests {
     @Test func badFileIsNamed() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: dir + "/bad.ppm", contents: Data("P6\n4 4\n255\n".utf8))
+        try #require(FileManager.default.createFile(atPath: dir + "/bad.ppm", contents: Data("P6\n4 4\n255\n".utf8)))
         let error = try #require(throws: PreprocessError.self) {
             try ImageFileSource.make(path: dir, fps: 1, logger: Logger(label: "test"))
         }
