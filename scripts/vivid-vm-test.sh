@@ -114,6 +114,17 @@ echo "VMTEST set-disconnect rc=$?"
 wait $pid
 echo "VMTEST disconnect-capture rc=$? files=$(ls /tmp/disc | wc -l)"
 sed 's/^/VMTEST disc: /' /tmp/disc.log
+# Error-flagged buffer and fatal streaming error (vb2_queue_error → EIO): skipped, then restarted.
+edgemlops capture --device /dev/video0 --format yuyv --count 60 --fps 30 --out /tmp/err > /tmp/err.log 2>&1 &
+pid=$!
+sleep 2
+edgemlops cameras --device /dev/video0 --set inject_v4l2_buf_flag_error=1
+sleep 1
+edgemlops cameras --device /dev/video0 --set inject_fatal_streaming_error=1
+echo "VMTEST set-errors rc=$?"
+wait $pid
+echo "VMTEST errors-capture rc=$? files=$(ls /tmp/err | wc -l)"
+sed 's/^/VMTEST err: /' /tmp/err.log
 # Bad input against a real driver: clear one-line errors, non-zero exit.
 edgemlops capture --device /dev/video0 --format mjpeg --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-format: /'
 edgemlops capture --device /dev/video0 --format yuyv --size 100x100 --count 1 --out /tmp/bad 2>&1 | sed 's/^/VMTEST bad-size: /'
@@ -157,6 +168,9 @@ done
 check "disconnect injected" 'grep -aq "VMTEST set-disconnect rc=0" <<<"$out"'
 check "capture survived disconnect" 'grep -aq "VMTEST disconnect-capture rc=0 files=60" <<<"$out"'
 check "outage reported and cleared" 'grep -aq "VMTEST disc: recovered" <<<"$out" && grep -aq "VMTEST disc: .*outages=[1-9]" <<<"$out"'
+check "injected errors set" 'grep -aq "VMTEST set-errors rc=0" <<<"$out"'
+check "capture survived injected errors" 'grep -aq "VMTEST errors-capture rc=0 files=60" <<<"$out"'
+check "error-flagged frame skipped, stream restarted" 'grep -aEq "VMTEST err: captured .*corrupt=[1-9].*restarts=[1-9]" <<<"$out"'
 check "unsupported format lists the offers" 'grep -aq "VMTEST bad-format: .*format MJPG not offered; device offers YUYV" <<<"$out"'
 check "unsupported size lists the sizes" 'grep -aq "VMTEST bad-size: .*size 100x100 not offered for YUYV.*sizes: 320x180" <<<"$out"'
 check "control out of range names the range" 'grep -aq "VMTEST bad-control: .*brightness=999 outside 0...255" <<<"$out"'

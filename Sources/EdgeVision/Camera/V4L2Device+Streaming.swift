@@ -91,7 +91,7 @@ extension V4L2Device {
             throw V4L2Error(.timeout, device: path, operation: "poll", detail: "no frame within \(timeoutMs) ms")
         }
         if pfd.revents & Int16(POLLERR | POLLHUP) != 0 && pfd.revents & Int16(POLLIN) == 0 {
-            throw V4L2Error(.streamError, device: path, operation: "poll", detail: "POLLERR/POLLHUP (unplugged?)")
+            throw V4L2Error(.streamError, device: path, operation: "poll", detail: "POLLERR/POLLHUP (unplugged, or the driver stopped the queue)")
         }
         var newest: v4l2_buffer?
         var skipped = 0, corrupt = 0
