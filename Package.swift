@@ -38,6 +38,7 @@ let package = Package(
         // MARK: Our C code
         .target(name: "CEdgeBridge", dependencies: ["CLua"], cSettings: cSettings),
         .target(name: "CKernels", cSettings: cSettings),
+        .target(name: "CVision", cSettings: cSettings),
 
         // MARK: Swift modules
         .target(
@@ -58,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "EdgeVision",
-            dependencies: ["CV4L2", "CTurboJPEG", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CV4L2", "CTurboJPEG", "CZlib", "CVision", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "EdgeInference", swiftSettings: swiftSettings),
@@ -102,7 +103,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeVisionTests",
-            dependencies: ["EdgeVision", "EdgeTestSupport"],
+            dependencies: [
+                "EdgeVision", "EdgeTestSupport", "CTurboJPEG", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),

@@ -21,6 +21,9 @@ test_deps=(
     gcc-aarch64-linux-gnu   # cross-compile CKernels' NEON paths on x86-64 (scripts/check-kernels-aarch64.sh)
     libc6-dev-arm64-cross   # aarch64 libc headers for that cross build
     qemu-user               # run the aarch64 kernel tester (qemu-aarch64)
+    qemu-system-x86         # boot Debian's kernel with the vivid camera (scripts/vivid-vm-test.sh)
+    busybox-static          # the VM's userland
+    cpio                    # pack the VM's initramfs
 )
 
 wanted=("${build_deps[@]}")

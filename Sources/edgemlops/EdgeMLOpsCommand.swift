@@ -14,6 +14,9 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             """,
         version: AgentVersion.current,
         subcommands: [
+            CamerasCommand.self,
+            CaptureCommand.self,
+            PreprocessBenchCommand.self,
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,

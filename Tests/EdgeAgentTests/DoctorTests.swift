@@ -75,6 +75,22 @@ struct DoctorTests {
         #expect(Doctor.directoryCheck(directory + "/a/b").detail.contains("will be created"))
     }
 
+    @Test("camera checks name each device node and what is wrong with it")
+    func cameras() throws {
+        let doctor = Doctor(configuration: Doctor.Configuration(paths: AgentPaths(environment: [:])), logger: logger)
+        let empty = try temporaryDirectory()
+        let none = doctor.cameraChecks(devRoot: empty)
+        #expect(none.count == 1 && none[0].status == .warning && none[0].detail.contains(empty))
+
+        let fake = try temporaryDirectory()
+        #expect(FileManager.default.createFile(atPath: fake + "/video0", contents: Data("not a camera".utf8)))
+        let checks = doctor.cameraChecks(devRoot: fake)
+        let node = try #require(checks.first { $0.name == fake + "/video0" })
+        #expect(node.status == .warning)
+        #expect(!node.detail.isEmpty)
+        #expect(checks.contains { $0.name == "capture devices" && $0.status == .warning })
+    }
+
     @Test("environment overrides choose configuration and state paths")
     func paths() {
         let paths = AgentPaths(environment: ["EDGEMLOPS_CONFIG": "/tmp/c.toml", "EDGEMLOPS_STATE_DIR": "/tmp/s"])
