@@ -2,6 +2,7 @@
 # The README's test command (`make test`): installs what is missing, builds, and runs every
 # suite — Swift tests (unit and integration against a private mosquitto), the ONNX Runtime
 # conformance models, the kernel tester natively and under qemu for both Raspberry Pi CPUs,
+# V4L2 capture against the kernel's vivid driver in a qemu VM,
 # and the kernel-vs-ONNX-Runtime operator check. Ends with one line "N passed, N failed".
 #
 # Environment: EDGEMLOPS_CACHE (default $HOME/.cache/edgemlops) holds Python environments and
@@ -74,6 +75,24 @@ scripts/check-kernels-aarch64.sh >"$results/kernels-aarch64.log" 2>&1
 status=$?
 grep -E '^(==|ck_tester)' "$results/kernels-aarch64.log"
 count_log "kernels-aarch64" $status "$results/kernels-aarch64.log"
+
+step "V4L2 capture against the vivid driver in a qemu VM"
+if [[ "${EDGEMLOPS_SKIP_VM_TEST:-}" == 1 ]]; then
+    echo "skipped (EDGEMLOPS_SKIP_VM_TEST=1)"
+else
+    scripts/vivid-vm-test.sh .build/debug/edgemlops >"$results/vivid-vm.log" 2>&1
+    status=$?
+    grep -E '^(ok|FAIL) |^vivid-vm-test:' "$results/vivid-vm.log"
+    vm_ok=$(grep -c '^ok ' "$results/vivid-vm.log")
+    vm_fail=$(grep -c '^FAIL ' "$results/vivid-vm.log")
+    passed=$((passed + vm_ok))
+    failed=$((failed + vm_fail))
+    if [[ $status -ne 0 && $vm_fail -eq 0 ]]; then
+        echo "vivid-vm-test exited with status $status"
+        tail -20 "$results/vivid-vm.log"
+        failed=$((failed + 1))
+    fi
+fi
 
 step "kernels vs ONNX Runtime, operator by operator"
 scripts/check-kernels-ort.sh >"$results/kernels-ort.log" 2>&1

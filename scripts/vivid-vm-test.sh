@@ -93,6 +93,10 @@ echo "VMTEST cameras rc=$?"
 edgemlops cameras --json > /tmp/cameras.json
 echo "VMTEST cameras-json rc=$? bytes=$(wc -c < /tmp/cameras.json)"
 echo "VMTEST-CAMERAS-END"
+# The doctor must see the real device; no broker runs in the VM (a warning, not a failure).
+EDGEMLOPS_STATE_DIR=/tmp/state edgemlops doctor --broker 127.0.0.1:9 > /tmp/doctor.txt 2>&1
+echo "VMTEST doctor rc=$?"
+sed 's/^/VMTEST doctor: /' /tmp/doctor.txt
 # Capture 30 frames in two native formats and print the centre pixel of each colour bar
 # (vivid draws 8 bars across the width; the middle row is clear of the on-screen text).
 for fmt in yuyv nv12; do
@@ -154,6 +158,7 @@ check "VM finished the test script" 'grep -aq "VMTEST end" <<<"$out"'
 cams=$(sed -n "/VMTEST-CAMERAS-BEGIN/,/VMTEST-CAMERAS-END/p" <<<"$out")
 check "cameras lists vivid as a capture device" 'grep -aEq "^/dev/video0 +vivid .* yes" <<<"$cams"'
 check "cameras lists YUYV and NV12 at 640x480" 'grep -aEq "^ +YUYV .*640x480" <<<"$cams" && grep -aEq "^ +NV12 .*640x480" <<<"$cams"'
+check "doctor passes with vivid listed as a capture device" 'grep -aq "VMTEST doctor rc=0" <<<"$out" && grep -aEq "VMTEST doctor: camera +/dev/video0 +ok +vivid" <<<"$out"'
 check "cameras --json" 'grep -aq "VMTEST cameras-json rc=0" <<<"$out"'
 for fmt in yuyv nv12; do
     check "capture $fmt 30 frames" 'grep -aq "VMTEST capture $fmt rc=0 files=30" <<<"$out"'
