@@ -10,6 +10,7 @@ build_deps=(
     libmosquitto-dev
     libv4l-dev
     libturbojpeg0-dev
+    libsqlite3-dev  # the connector's durable outbox (CSQLite)
 )
 test_deps=(
     mosquitto       # a real broker for the MQTT integration tests

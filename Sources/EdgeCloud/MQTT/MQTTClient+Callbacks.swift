@@ -8,11 +8,19 @@ import Synchronization
 
 extension MQTTClient {
     func installCallbacks() {
-        mosquitto_connect_callback_set(handle) { _, obj, rc in
+        mosquitto_connect_callback_set(handle) { mosq, obj, rc in
             guard let core = MQTTClientCore.from(obj) else { return }
             let event: MQTTEvent
             if rc == 0 {
                 event = .connected
+                let renew = core.state.withLock { state in
+                    state.connections += 1
+                    guard state.connections > 1 else { return [(String, MQTTQoS)]() }
+                    var seen = Set<String>()
+                    return state.subscriptions.values.filter { seen.insert($0.filter).inserted }.map { ($0.filter, $0.qos) }
+                }
+                // A broker restarted without persistence forgot us; subscribing again is harmless otherwise.
+                for (filter, qos) in renew { _ = mosquitto_subscribe(mosq, nil, filter, qos.rawValue) }
                 core.state.withLock { state in
                     state.connected = true
                     state.refusal = nil

@@ -55,7 +55,7 @@ extension MQTTClient {
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self)
         let key = core.state.withLock { state in
             let key = state.makeWaiterID()
-            state.subscriptions[key] = (filter, continuation)
+            state.subscriptions[key] = (filter, qos, continuation)
             return key
         }
         continuation.onTermination = { [core] _ in

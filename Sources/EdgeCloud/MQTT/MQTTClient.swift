@@ -70,8 +70,7 @@ public final class MQTTClient: @unchecked Sendable {
 
     private func configure() throws(MQTTError) {
         _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
-        let delay = UInt32(max(1, configuration.reconnectDelaySeconds))
-        let cap = UInt32(max(configuration.reconnectDelaySeconds, configuration.reconnectDelayMaximumSeconds))
+        let (delay, cap) = Self.reconnectDelays(configuration)
         check(mosquitto_reconnect_delay_set(handle, delay, cap, true), .invalidArgument, "reconnect delay")
         if configuration.username != nil || configuration.password != nil {
             let rc = mosquitto_username_pw_set(handle, configuration.username, configuration.password)
@@ -91,6 +90,20 @@ public final class MQTTClient: @unchecked Sendable {
                 throw .library(.invalidArgument, rc, "MQTT TLS files (ca \(tls.caFile), cert \(tls.certificateFile ?? "-"), key \(tls.keyFile ?? "-"))")
             }
         }
+    }
+
+    /// First delay and cap for libmosquitto's exponential backoff, jittered once per client.
+    static func reconnectDelays(
+        _ configuration: MQTTConfiguration,
+        random: (ClosedRange<UInt32>) -> UInt32 = { UInt32.random(in: $0) }
+    ) -> (delay: UInt32, cap: UInt32) {
+        var delay = UInt32(max(1, configuration.reconnectDelaySeconds))
+        var cap = UInt32(max(Int(delay), configuration.reconnectDelayMaximumSeconds))
+        if configuration.reconnectJitter {
+            delay = random(delay...(2 * delay))
+            cap = max(delay, random(cap...(cap + cap / 4)))
+        }
+        return (delay, cap)
     }
 
     private func check(_ rc: Int32, _ code: MQTTError.Code, _ doing: String) {
