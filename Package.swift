@@ -73,6 +73,7 @@ let package = Package(
             name: "edgemlops",
             dependencies: [
                 "EdgeAgent",
+                "EdgeCloud",
                 "EdgeFlows",
                 "EdgeInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
