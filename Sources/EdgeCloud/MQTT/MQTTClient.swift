@@ -46,15 +46,18 @@ public final class MQTTClient: @unchecked Sendable {
             context.release()
             throw MQTTError(code: .library, message: "mosquitto_new failed for client '\(configuration.clientID)'")
         }
-        self.handle = handle
-        self.context = context
+        // Configured before `self` is complete: a throw after that would run deinit, which
+        // would destroy the handle and release the context a second time.
         do {
-            try configure()
+            try Self.configure(handle, configuration, logger)
         } catch {
             mosquitto_destroy(handle)
             context.release()
+            core.state.withLock { $0.eventContinuation }.finish()
             throw error
         }
+        self.handle = handle
+        self.context = context
         installCallbacks()
     }
 
@@ -68,10 +71,10 @@ public final class MQTTClient: @unchecked Sendable {
         context.release()
     }
 
-    private func configure() throws(MQTTError) {
+    private static func configure(_ handle: OpaquePointer, _ configuration: MQTTConfiguration, _ logger: Logger) throws(MQTTError) {
         _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
         let (delay, cap) = Self.reconnectDelays(configuration)
-        check(mosquitto_reconnect_delay_set(handle, delay, cap, true), .invalidArgument, "reconnect delay")
+        check(mosquitto_reconnect_delay_set(handle, delay, cap, true), "reconnect delay", logger)
         if configuration.username != nil || configuration.password != nil {
             let rc = mosquitto_username_pw_set(handle, configuration.username, configuration.password)
             guard rc == cmosq_err_success else { throw .library(.invalidArgument, rc, "MQTT credentials") }
@@ -106,7 +109,7 @@ public final class MQTTClient: @unchecked Sendable {
         return (delay, cap)
     }
 
-    private func check(_ rc: Int32, _ code: MQTTError.Code, _ doing: String) {
+    private static func check(_ rc: Int32, _ doing: String, _ logger: Logger) {
         if rc != cmosq_err_success {
             logger.debug("libmosquitto option not applied", metadata: ["mqtt.option": "\(doing)", "mqtt.rc": "\(rc)"])
         }
