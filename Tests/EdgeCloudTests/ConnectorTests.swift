@@ -172,6 +172,26 @@ struct ConnectorTests {
         #expect(connector.outbox.statistics.pendingMessages >= 2)
     }
 
+    @Test("a broker that comes up after the agent: the first connect is retried and the outbox drains")
+    func brokerLate() async throws {
+        let broker = try MosquittoBroker()
+        broker.stop()
+        let connector = try F.connector(broker)
+        let running = Task { await connector.run() }
+        defer { running.cancel() }
+        connector.deliver(output(.event, ["type": "defect", "text": "while the broker was down"]))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!connector.health.connected)
+        #expect(connector.health.lastError != nil)
+        try broker.start()
+        let deadline = ContinuousClock.now + .seconds(15)
+        while connector.outbox.statistics.pendingMessages > 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(connector.health.connected)
+        #expect(connector.outbox.statistics.pendingMessages == 0)
+    }
+
     @Test("an oversize message is refused before it reaches the outbox")
     func oversize() throws {
         let broker = try MosquittoBroker()

@@ -62,6 +62,7 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     deinit {
+        core.state.withLock { $0.connectRetry?.cancel() }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         mosquitto_destroy(handle)
@@ -134,17 +135,49 @@ public final class MQTTClient: @unchecked Sendable {
                 Int32(configuration.port),
                 Int32(configuration.keepAliveSeconds)
             )
-            // An immediate failure (refused, unresolvable) is retried by the loop as well,
-            // but the caller deserves to know now.
-            let startRC = mosquitto_loop_start(handle)
-            guard startRC == cmosq_err_success else {
-                throw .library(.library, startRC, "starting the MQTT network thread")
-            }
-            if rc != cmosq_err_success {
+            if rc == cmosq_err_success {
+                try startLoop()
+            } else {
+                // libmosquitto's thread never retries a first connect that failed at once (broker
+                // not up yet at boot): retry it here, with the same backoff, then start the thread.
+                retryFirstConnect()
                 throw .library(.connect, rc, "connecting to MQTT broker \(configuration.address)")
             }
         }
         try await waitForConnection(timeout: timeout)
+    }
+
+    private func startLoop() throws(MQTTError) {
+        let startRC = mosquitto_loop_start(handle)
+        guard startRC == cmosq_err_success else {
+            throw .library(.library, startRC, "starting the MQTT network thread")
+        }
+    }
+
+    private func retryFirstConnect() {
+        let (first, cap) = Self.reconnectDelays(configuration)
+        let task = Task { [weak self] in
+            var delay = first
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Int(delay)))
+                guard let self, !Task.isCancelled else { return }
+                // No network thread runs yet, so nothing else touches the handle.
+                let rc = mosquitto_connect_async(
+                    self.handle, self.configuration.host, Int32(self.configuration.port), Int32(self.configuration.keepAliveSeconds)
+                )
+                if rc == cmosq_err_success {
+                    do {
+                        try self.startLoop()
+                    } catch {
+                        self.logger.error("MQTT network thread did not start", metadata: ["mqtt.error": "\(error)"])
+                    }
+                    return
+                }
+                self.logger.debug("MQTT connect retry failed", metadata: ["mqtt.rc": "\(rc)", "mqtt.delay_s": "\(delay)"])
+                delay = min(cap, delay * 2)
+            }
+        }
+        core.state.withLock { $0.connectRetry = task }
     }
 
     /// Waits until the client is connected (again), or throws after `timeout`.
@@ -172,7 +205,11 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Sends DISCONNECT and stops the network thread. Pending waits fail with ``MQTTError/Code/disconnected``.
     public func disconnect() {
-        core.state.withLock { $0.disconnecting = true }
+        core.state.withLock {
+            $0.disconnecting = true
+            $0.connectRetry?.cancel()
+            $0.connectRetry = nil
+        }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         core.state.withLock {

@@ -20,6 +20,8 @@ struct MQTTClientState {
     var started = false
     var connected = false
     var disconnecting = false
+    /// Retries a first connect that failed at once (see ``MQTTClient/connect(timeout:)``).
+    var connectRetry: Task<Void, Never>?
     /// Set when the broker refused us; waiting for a connection fails fast with it.
     var refusal: MQTTError?
     var nextWaiterID: UInt64 = 0

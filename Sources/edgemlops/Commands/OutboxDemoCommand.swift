@@ -25,6 +25,7 @@ struct OutboxDemoCommand: AsyncParsableCommand {
     @Option(help: "fsync policy: always, normal, off.") var fsync = "normal"
     @Option(help: "MQTT client id.") var clientId = "edgemlops-outbox-demo"
     @Option(help: "Give up after this many seconds.") var timeout = 120
+    @Flag(help: "Store every event before connecting (a backlog, as after an outage).") var enqueueFirst = false
 
     func run() async throws {
         guard let policy = OutboxConfiguration.FsyncPolicy(rawValue: fsync) else {
@@ -39,7 +40,7 @@ struct OutboxDemoCommand: AsyncParsableCommand {
             ),
             logger: logger
         )
-        let service = Task { await connector.run() }
+        var service: Task<Void, Never>? = enqueueFirst ? nil : Task { await connector.run() }
         let start = Self.now()
         for n in 0..<count {
             try connector.publish(
@@ -50,6 +51,7 @@ struct OutboxDemoCommand: AsyncParsableCommand {
             if intervalUs > 0 { usleep(UInt32(intervalUs)) }
         }
         let enqueued = Self.now()
+        if service == nil { service = Task { await connector.run() } }
         while connector.outbox.statistics.pendingMessages > 0 {
             guard Self.now() - start < Double(timeout) else {
                 throw ValidationError("outbox still holds \(connector.outbox.statistics.pendingMessages) messages after \(timeout) s")
@@ -57,8 +59,8 @@ struct OutboxDemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(5))
         }
         let drained = Self.now()
-        service.cancel()
-        await service.value
+        service?.cancel()
+        await service?.value
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let rate = Double(count) / max(drained - start, 1e-9)
