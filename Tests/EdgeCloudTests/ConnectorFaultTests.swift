@@ -25,7 +25,9 @@ struct ConnectorFaultTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("outbox-fault-\(UUID().uuidString).db").path
     }
 
-    @Test("10,000 events while the broker is stopped and restarted three times: all arrive, no sequence twice after de-duplication")
+    @Test(
+        "10,000 events while the broker is stopped and restarted three times: all arrive, no sequence twice after de-duplication"
+    )
     func brokerRestarts() async throws {
         // Unbounded queues for offline sessions: mosquitto's default (1000) would drop messages
         // for the subscriber when the connector reconnects before it does.
@@ -42,7 +44,11 @@ struct ConnectorFaultTests {
         let total = 10_000
         let producer = Task {
             for n in 0..<total {
-                try connector.publish(connector.model.event("outbox_demo", text: String(n), time: 0), priority: .telemetry, sequenced: true)
+                try connector.publish(
+                    connector.model.event("outbox_demo", text: String(n), time: 0),
+                    priority: .telemetry,
+                    sequenced: true
+                )
                 // Spread over about five seconds, so messages are produced during every outage.
                 if n % 50 == 0 { try await Task.sleep(for: .milliseconds(25)) }
             }
@@ -59,11 +65,15 @@ struct ConnectorFaultTests {
             }
         }
         try await producer.value
-        let got = await received.wait(timeout: .seconds(60)) { got in Set(got.compactMap { Self.decode($0)?.sequence }).count >= total }
+        let got = await received.wait(timeout: .seconds(60)) { got in
+            Set(got.compactMap { Self.decode($0)?.sequence }).count >= total
+        }
         let decoded = got.compactMap(Self.decode)
         var bySequence: [Int64: Int] = [:]
         for (sequence, n) in decoded {
-            if let earlier = bySequence[sequence] { #expect(earlier == n, "sequence \(sequence) carried two different events") }
+            if let earlier = bySequence[sequence] {
+                #expect(earlier == n, "sequence \(sequence) carried two different events")
+            }
             bySequence[sequence] = n
         }
         #expect(bySequence.count == total)
@@ -71,7 +81,9 @@ struct ConnectorFaultTests {
         #expect(missing.isEmpty, "\(missing.count) events missing, first \(missing.sorted().prefix(10))")
         #expect(connector.health.connections >= 4)
         let duplicates = decoded.count - bySequence.count
-        print("broker restarts: \(decoded.count) deliveries, \(duplicates) duplicates removed, \(connector.health.connections) connections")
+        print(
+            "broker restarts: \(decoded.count) deliveries, \(duplicates) duplicates removed, \(connector.health.connections) connections"
+        )
         let deadline = ContinuousClock.now + .seconds(10)
         while connector.outbox.statistics.pendingMessages > 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -87,7 +99,9 @@ struct ConnectorFaultTests {
         }
         let path = directory.appendingPathComponent("edgemlops").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw FixtureFailure(description: "\(path) not found: build the edgemlops product before the tests (swift build)")
+            throw FixtureFailure(
+                description: "\(path) not found: build the edgemlops product before the tests (swift build)"
+            )
         }
         return path
     }
@@ -98,7 +112,9 @@ struct ConnectorFaultTests {
         let broker = try MosquittoBroker(configuration: "max_queued_messages 0", persistence: true)
         let subscriber = try await F.client(broker, id: "kill-subscriber", cleanSession: false)
         let received = Collector(try await subscriber.subscribe(eventTopic))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-kill-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "outbox-kill-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("outbox.db").path
@@ -126,12 +142,22 @@ struct ConnectorFaultTests {
             arguments: arguments + ["--count", "0", "--timeout", "60"],
             outputPath: directory.appendingPathComponent("second.log").path
         )
-        #expect(second.wait() == 0, "\((try? String(contentsOfFile: directory.appendingPathComponent("second.log").path, encoding: .utf8)) ?? "")")
+        #expect(
+            second.wait() == 0,
+            "\((try? String(contentsOfFile: directory.appendingPathComponent("second.log").path, encoding: .utf8)) ?? "")"
+        )
         let enqueued = (pending.map(\.n) + received.all.compactMap { Self.decode($0)?.n }).max().map { $0 + 1 } ?? 0
         #expect(enqueued > beforeKill.count)
-        let got = await received.wait(timeout: .seconds(30)) { got in Set(got.compactMap { Self.decode($0)?.n }).count >= enqueued }
+        let got = await received.wait(timeout: .seconds(30)) { got in
+            Set(got.compactMap { Self.decode($0)?.n }).count >= enqueued
+        }
         let delivered = Set(got.compactMap { Self.decode($0)?.n })
-        #expect(delivered == Set(0..<enqueued), "missing: \(Set(0..<enqueued).subtracting(delivered).sorted().prefix(20))")
-        print("publisher killed: \(enqueued) events enqueued, \(beforeKill.count) delivered before the kill, \(pending.count) replayed from the outbox")
+        #expect(
+            delivered == Set(0..<enqueued),
+            "missing: \(Set(0..<enqueued).subtracting(delivered).sorted().prefix(20))"
+        )
+        print(
+            "publisher killed: \(enqueued) events enqueued, \(beforeKill.count) delivered before the kill, \(pending.count) replayed from the outbox"
+        )
     }
 }

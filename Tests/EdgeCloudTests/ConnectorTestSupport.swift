@@ -56,7 +56,10 @@ enum ConnectorFixture {
 
     static func connector(_ broker: MosquittoBroker, outbox: String = ":memory:") throws -> Connector {
         try Connector(
-            configuration: ConnectorConfiguration(mqtt: mqtt(broker, id: "edgemlops"), outbox: OutboxConfiguration(path: outbox)),
+            configuration: ConnectorConfiguration(
+                mqtt: mqtt(broker, id: "edgemlops"),
+                outbox: OutboxConfiguration(path: outbox)
+            ),
             logger: logger,
             clock: { time }
         )

@@ -25,10 +25,16 @@ struct ConnectorTests {
         defer { running.cancel() }
         await live.wait { $0.contains { $0.topic == "\(service)/status/health" } }
 
-        connector.deliver(output(.measurement, ["series": "parts", "values": .record(["good": 3, "bad": 1]), "unit": "count"]))
+        connector.deliver(
+            output(.measurement, ["series": "parts", "values": .record(["good": 3, "bad": 1]), "unit": "count"])
+        )
         connector.deliver(output(.event, ["type": "line_stopped", "text": "stopped by flow"]))
-        connector.deliver(output(.alarm, ["type": "defect_rate", "action": "raise", "severity": "minor", "text": "too many defects"]))
-        connector.deliver(output(.twin, ["fragment": "edgemlops_model", "value": .record(["name": "solder", "version": "3"])]))
+        connector.deliver(
+            output(.alarm, ["type": "defect_rate", "action": "raise", "severity": "minor", "text": "too many defects"])
+        )
+        connector.deliver(
+            output(.twin, ["fragment": "edgemlops_model", "value": .record(["name": "solder", "version": "3"])])
+        )
         try connector.publish(connector.model.childDeviceRegistration("cam1", type: "Camera"), priority: .state)
 
         let expected: [(String, String)] = [
@@ -41,7 +47,10 @@ struct ConnectorTests {
         ]
         let got = await live.wait { got in got.contains { $0.topic == "te/device/cam1//" } }
         for (topic, payload) in expected {
-            #expect(got.contains { $0.topic == topic && $0.payloadString == payload }, "missing \(topic) \(payload) in \(got.map { "\($0.topic) \($0.payloadString)" })")
+            #expect(
+                got.contains { $0.topic == topic && $0.payloadString == payload },
+                "missing \(topic) \(payload) in \(got.map { "\($0.topic) \($0.payloadString)" })"
+            )
         }
         let health = try #require(got.first { $0.topic == "\(service)/status/health" })
         #expect(health.payloadString == #"{"pid":\#(getpid()),"status":"up","time":1700000000}"#)
@@ -52,7 +61,9 @@ struct ConnectorTests {
         let retained = try await F.retained(broker, filter: "te/#", marker: "test/marker")
         let retainedTopics = Set(retained.map(\.topic))
         #expect(retainedTopics.contains("\(service)/status/health"))
-        for (topic, _) in expected where !topic.hasSuffix("/m/parts") { #expect(retainedTopics.contains(topic), "\(topic) not retained") }
+        for (topic, _) in expected where !topic.hasSuffix("/m/parts") {
+            #expect(retainedTopics.contains(topic), "\(topic) not retained")
+        }
         #expect(!retainedTopics.contains("\(service)/m/parts"))
         #expect(!retainedTopics.contains("\(service)/e/line_stopped"))
         #expect(connector.outbox.statistics.pendingMessages == 0)
@@ -65,7 +76,9 @@ struct ConnectorTests {
         let running = Task { await connector.run() }
         defer { running.cancel() }
         let topic = "\(service)/a/lens_dirty"
-        connector.deliver(output(.alarm, ["type": "lens_dirty", "action": "raise", "severity": "critical", "text": "clean the lens"]))
+        connector.deliver(
+            output(.alarm, ["type": "lens_dirty", "action": "raise", "severity": "critical", "text": "clean the lens"])
+        )
         try await Task.sleep(for: .milliseconds(50))
         let raised = await waitRetained(broker, topic) { !$0.isEmpty }
         #expect(raised.map(\.payloadString) == [#"{"severity":"critical","text":"clean the lens","time":1700000000}"#])
@@ -74,7 +87,9 @@ struct ConnectorTests {
         #expect(cleared.isEmpty, "the alarm is still retained after the clear")
     }
 
-    func waitRetained(_ broker: MosquittoBroker, _ topic: String, until done: ([MQTTMessage]) -> Bool) async -> [MQTTMessage] {
+    func waitRetained(_ broker: MosquittoBroker, _ topic: String, until done: ([MQTTMessage]) -> Bool) async
+        -> [MQTTMessage]
+    {
         var last: [MQTTMessage] = []
         for attempt in 0..<50 {
             last = (try? await F.retained(broker, filter: topic, marker: "test/marker/\(attempt)")) ?? []
@@ -104,12 +119,16 @@ struct ConnectorTests {
         #expect(connector.health.connections >= 2)
     }
 
-    @Test("commands: init → executing → successful/failed, fields kept; bad input fails with a reason; health checks answered")
+    @Test(
+        "commands: init → executing → successful/failed, fields kept; bad input fails with a reason; health checks answered"
+    )
     func commands() async throws {
         let broker = try MosquittoBroker()
         let connector = try F.connector(broker)
         connector.register(operation: "activate_model") { command in
-            guard command.fields["name"]?.stringValue == "solder" else { throw CommandFailure(text: "no model named \(command.fields["name"]?.stringValue ?? "?")") }
+            guard command.fields["name"]?.stringValue == "solder" else {
+                throw CommandFailure(text: "no model named \(command.fields["name"]?.stringValue ?? "?")")
+            }
             return ["activated": "solder@3"]
         }
         let requester = try await F.client(broker, id: "requester")
@@ -123,9 +142,16 @@ struct ConnectorTests {
         #expect(capability.map(\.payloadString) == ["{}"])
 
         func send(_ id: String, _ op: String, _ payload: String) async throws {
-            try await requester.publish(MQTTMessage(topic: "\(service)/cmd/\(op)/\(id)", payload: payload, retain: true), timeout: .seconds(5))
+            try await requester.publish(
+                MQTTMessage(topic: "\(service)/cmd/\(op)/\(id)", payload: payload, retain: true),
+                timeout: .seconds(5)
+            )
         }
-        try await send("c1", "activate_model", #"{"status":"init","name":"solder","c8y-mapper":{"on_fragment":"c8y_ActivateModel"}}"#)
+        try await send(
+            "c1",
+            "activate_model",
+            #"{"status":"init","name":"solder","c8y-mapper":{"on_fragment":"c8y_ActivateModel"}}"#
+        )
         try await send("c2", "activate_model", #"{"status":"init","name":"nope"}"#)
         try await send("c3", "activate_model", "this is not json")
         try await send("c4", "reboot", #"{"status":"init"}"#)
@@ -133,21 +159,37 @@ struct ConnectorTests {
         try await send("c6", "activate_model", #"{"name":"solder"}"#)
 
         func final(_ id: String, _ got: [MQTTMessage]) -> String? {
-            got.last { $0.topic.hasSuffix("/\(id)") && ($0.payloadString.contains("successful") || $0.payloadString.contains("failed")) }?.payloadString
+            got.last {
+                $0.topic.hasSuffix("/\(id)")
+                    && ($0.payloadString.contains("successful") || $0.payloadString.contains("failed"))
+            }?.payloadString
         }
         let got = await statuses.wait { got in ["c1", "c2", "c3", "c4", "c6"].allSatisfy { final($0, got) != nil } }
         #expect(got.contains { $0.topic.hasSuffix("/c1") && $0.payloadString.contains(#""status":"executing""#) })
-        #expect(final("c1", got) == #"{"activated":"solder@3","c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"solder","status":"successful"}"#)
+        #expect(
+            final("c1", got)
+                == #"{"activated":"solder@3","c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"solder","status":"successful"}"#
+        )
         #expect(final("c2", got) == #"{"name":"nope","reason":"no model named nope","status":"failed"}"#)
         #expect(final("c3", got)?.hasPrefix(#"{"reason":"payload is not JSON"#) == true)
         #expect(final("c4", got) == #"{"reason":"unknown operation 'reboot'","status":"failed"}"#)
         #expect(final("c6", got) == #"{"reason":"field 'status' is missing","status":"failed"}"#)
         // An unknown status is left alone: only the requester's own message is there.
-        #expect(got.filter { $0.topic.hasSuffix("/c5") }.map(\.payloadString) == [#"{"status":"downloading","name":"solder"}"#])
+        #expect(
+            got.filter { $0.topic.hasSuffix("/c5") }.map(\.payloadString) == [
+                #"{"status":"downloading","name":"solder"}"#
+            ]
+        )
 
         let before = health.all.count
-        try await requester.publish(MQTTMessage(topic: "te/device/main///cmd/health/check", payload: "{}"), timeout: .seconds(5))
-        try await requester.publish(MQTTMessage(topic: "\(service)/cmd/health/check", payload: "{}"), timeout: .seconds(5))
+        try await requester.publish(
+            MQTTMessage(topic: "te/device/main///cmd/health/check", payload: "{}"),
+            timeout: .seconds(5)
+        )
+        try await requester.publish(
+            MQTTMessage(topic: "\(service)/cmd/health/check", payload: "{}"),
+            timeout: .seconds(5)
+        )
         let answered = await health.wait { $0.count >= before + 2 }
         #expect(answered.count >= before + 2)
     }
@@ -166,7 +208,9 @@ struct ConnectorTests {
         defer { running.cancel() }
         connector.deliver(output(.event, ["type": "defect", "text": "scratch"]))
         let deadline = ContinuousClock.now + .seconds(10)
-        while connector.health.lastError == nil && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while connector.health.lastError == nil && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(!connector.health.connected)
         #expect(connector.health.lastError?.contains("127.0.0.1:\(port)") == true)
         #expect(connector.outbox.statistics.pendingMessages >= 2)

@@ -18,10 +18,22 @@ struct TestCertificates {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgemlops-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "subjectAltName=IP:127.0.0.1\n".write(to: directory.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
+        try "subjectAltName=IP:127.0.0.1\n".write(
+            to: directory.appendingPathComponent("san.ext"),
+            atomically: true,
+            encoding: .utf8
+        )
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=edgemlops test CA"])
-        try openssl(["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "1", "-subj", "/CN=someone else"])
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=edgemlops test CA",
+            ]
+        )
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "1", "-subj", "/CN=someone else",
+            ]
+        )
         for (name, subject) in [("server", "/CN=127.0.0.1"), ("client", "/CN=edgemlops")] {
             try openssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
             try openssl([
@@ -37,14 +49,22 @@ struct TestCertificates {
         let log = directory.appendingPathComponent("openssl.log").path
         let candidates = ["/usr/bin/openssl", "/usr/local/bin/openssl"]
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw FixtureFailure(description: "openssl not found: run packaging/install-deps.sh (Debian package 'openssl')")
+            throw FixtureFailure(
+                description: "openssl not found: run packaging/install-deps.sh (Debian package 'openssl')"
+            )
         }
         // openssl writes its files relative to the working directory: pass absolute paths instead.
-        let absolute = arguments.map { $0.contains(".") && !$0.hasPrefix("/") && !$0.contains("=") && !$0.contains(":") ? directory.appendingPathComponent($0).path : $0 }
+        let absolute = arguments.map {
+            $0.contains(".") && !$0.hasPrefix("/") && !$0.contains("=") && !$0.contains(":")
+                ? directory.appendingPathComponent($0).path : $0
+        }
         let child = try ChildProcess(executable: executable, arguments: absolute, outputPath: log)
         let status = child.wait()
         guard status == 0 else {
-            throw FixtureFailure(description: "openssl \(arguments.joined(separator: " ")) failed: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            throw FixtureFailure(
+                description:
+                    "openssl \(arguments.joined(separator: " ")) failed: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")"
+            )
         }
     }
 }
@@ -66,7 +86,13 @@ struct MQTTTLSTests {
 
     func client(_ broker: MosquittoBroker, tls: MQTTConfiguration.TLS, id: String) throws -> MQTTClient {
         try MQTTClient(
-            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: id, tls: tls, reconnectJitter: false),
+            configuration: MQTTConfiguration(
+                host: broker.host,
+                port: broker.port,
+                clientID: id,
+                tls: tls,
+                reconnectJitter: false
+            ),
             logger: logger
         )
     }
@@ -76,7 +102,11 @@ struct MQTTTLSTests {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let broker = try broker(certificates)
-        let tls = MQTTConfiguration.TLS(caFile: certificates.ca, certificateFile: certificates.clientCertificate, keyFile: certificates.clientKey)
+        let tls = MQTTConfiguration.TLS(
+            caFile: certificates.ca,
+            certificateFile: certificates.clientCertificate,
+            keyFile: certificates.clientKey
+        )
         let client = try client(broker, tls: tls, id: "tls-client")
         try await client.connect()
         let subscription = try await client.subscribe("te/device/main/service/edgemlops/status/health")
@@ -94,7 +124,11 @@ struct MQTTTLSTests {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let broker = try broker(certificates)
-        let tls = MQTTConfiguration.TLS(caFile: certificates.otherCA, certificateFile: certificates.clientCertificate, keyFile: certificates.clientKey)
+        let tls = MQTTConfiguration.TLS(
+            caFile: certificates.otherCA,
+            certificateFile: certificates.clientCertificate,
+            keyFile: certificates.clientKey
+        )
         let client = try client(broker, tls: tls, id: "tls-wrong-ca")
         await #expect(throws: MQTTError.self) { try await client.connect(timeout: .seconds(2)) }
         #expect(!client.isConnected)

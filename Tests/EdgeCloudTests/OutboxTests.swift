@@ -16,7 +16,10 @@ struct OutboxTests {
         MQTTMessage(topic: "te/device/main///e/t", payload: "{\"n\":\(n)}", retain: retain)
     }
 
-    @Test("messages come back in order across a reopen, with increasing sequence numbers", arguments: OutboxConfiguration.FsyncPolicy.allCases)
+    @Test(
+        "messages come back in order across a reopen, with increasing sequence numbers",
+        arguments: OutboxConfiguration.FsyncPolicy.allCases
+    )
     func persistence(policy: OutboxConfiguration.FsyncPolicy) throws {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -43,9 +46,17 @@ struct OutboxTests {
         let outbox = Outbox(configuration: OutboxConfiguration(path: ":memory:"), logger: logger)
         let first = try outbox.enqueue(message(1), priority: .telemetry, sequenceField: "seq")
         #expect(first.message.payloadString == #"{"seq":1,"n":1}"#)
-        let empty = try outbox.enqueue(MQTTMessage(topic: "a", payload: "{}"), priority: .telemetry, sequenceField: "seq")
+        let empty = try outbox.enqueue(
+            MQTTMessage(topic: "a", payload: "{}"),
+            priority: .telemetry,
+            sequenceField: "seq"
+        )
         #expect(empty.message.payloadString == #"{"seq":2}"#)
-        let clear = try outbox.enqueue(MQTTMessage(topic: "a", payload: [UInt8](), retain: true), priority: .state, sequenceField: "seq")
+        let clear = try outbox.enqueue(
+            MQTTMessage(topic: "a", payload: [UInt8](), retain: true),
+            priority: .state,
+            sequenceField: "seq"
+        )
         #expect(clear.message.payload.isEmpty)
         let stored = outbox.pending(after: 0, limit: 10)
         #expect(stored.map(\.message) == [first.message, empty.message, clear.message])
@@ -71,7 +82,10 @@ struct OutboxTests {
     @Test("a byte bound works the same way")
     func byteBound() throws {
         let size = "te/device/main///e/t".utf8.count + "{\"n\":0}".utf8.count
-        let outbox = Outbox(configuration: OutboxConfiguration(path: ":memory:", maximumBytes: 3 * size), logger: logger)
+        let outbox = Outbox(
+            configuration: OutboxConfiguration(path: ":memory:", maximumBytes: 3 * size),
+            logger: logger
+        )
         for n in 0..<5 { try outbox.enqueue(message(n), priority: .telemetry) }
         #expect(outbox.pending(after: 0, limit: 10).map(\.sequence) == [3, 4, 5])
         #expect(outbox.statistics.pendingBytes == 3 * size)
@@ -90,13 +104,20 @@ struct OutboxTests {
         #expect(aside.count == 1)
         try outbox.enqueue(message(1), priority: .telemetry)
         #expect(outbox.pending(after: 0, limit: 10).count == 1)
-        for name in aside { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent(name).path) }
+        for name in aside {
+            try? FileManager.default.removeItem(
+                atPath: FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+            )
+        }
         try? FileManager.default.removeItem(atPath: path)
     }
 
     @Test("an unopenable location falls back to memory and says so")
     func unopenable() throws {
-        let outbox = Outbox(configuration: OutboxConfiguration(path: "/nonexistent-dir-\(UUID().uuidString)/outbox.db"), logger: logger)
+        let outbox = Outbox(
+            configuration: OutboxConfiguration(path: "/nonexistent-dir-\(UUID().uuidString)/outbox.db"),
+            logger: logger
+        )
         let recovery = try #require(outbox.recovery)
         #expect(recovery.contains("in memory"))
         try outbox.enqueue(message(1), priority: .telemetry)

@@ -13,15 +13,25 @@ struct ThinEdgeCommandTests {
 
     @Test("status updates keep unknown fields and add the reason on failure")
     func preservesFields() throws {
-        guard case .command(let command) = parse(#"{"status":"init","name":"yolo","c8y-mapper":{"on_fragment":"c8y_ActivateModel"}}"#) else {
+        guard
+            case .command(let command) = parse(
+                #"{"status":"init","name":"yolo","c8y-mapper":{"on_fragment":"c8y_ActivateModel"}}"#
+            )
+        else {
             Issue.record("not parsed as a command")
             return
         }
         #expect(command.status == .initial)
-        #expect(command.update(.executing).payloadString == #"{"c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"yolo","status":"executing"}"#)
+        #expect(
+            command.update(.executing).payloadString
+                == #"{"c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"yolo","status":"executing"}"#
+        )
         let failed = command.update(.failed, reason: "no such model")
         #expect(failed.retain && failed.qos == .atLeastOnce && failed.topic == topic)
-        #expect(failed.payloadString == #"{"c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"yolo","reason":"no such model","status":"failed"}"#)
+        #expect(
+            failed.payloadString
+                == #"{"c8y-mapper":{"on_fragment":"c8y_ActivateModel"},"name":"yolo","reason":"no such model","status":"failed"}"#
+        )
         let done = command.update(.successful, results: ["status": "hijack", "version": "2"])
         #expect(done.payloadString.contains(#""status":"successful""#))
         #expect(done.payloadString.contains(#""version":"2""#))
@@ -42,10 +52,13 @@ struct ThinEdgeCommandTests {
         #expect(!command.status.isTerminal)
     }
 
-    @Test("malformed payloads fail with a reason", arguments: [
-        ("not json", "not JSON"), ("[1,2]", "must be a JSON object"), ("42", "must be a JSON object"),
-        (#"{"name":"x"}"#, "'status' is missing"), (#"{"status":3}"#, "'status' must be a string"),
-    ])
+    @Test(
+        "malformed payloads fail with a reason",
+        arguments: [
+            ("not json", "not JSON"), ("[1,2]", "must be a JSON object"), ("42", "must be a JSON object"),
+            (#"{"name":"x"}"#, "'status' is missing"), (#"{"status":3}"#, "'status' must be a string"),
+        ]
+    )
     func malformed(payload: String, reason: String) {
         guard case .malformed(let text) = parse(payload) else {
             Issue.record("\(payload) was accepted")

@@ -25,7 +25,9 @@ struct ThinEdgeModelTests {
 
     @Test("command topics parse back to operation and id, other topics do not")
     func commandTopics() {
-        let parsed = model.service.parseCommandTopic("te/device/main/service/edgemlops/cmd/activate_model/c8y-mapper-42")
+        let parsed = model.service.parseCommandTopic(
+            "te/device/main/service/edgemlops/cmd/activate_model/c8y-mapper-42"
+        )
         #expect(parsed?.operation == "activate_model")
         #expect(parsed?.id == "c8y-mapper-42")
         #expect(model.service.parseCommandTopic("te/device/main/service/edgemlops/cmd/restart") == nil)
@@ -36,19 +38,33 @@ struct ThinEdgeModelTests {
     func registration() {
         let service = model.serviceRegistration()
         #expect(service.retain)
-        #expect(service.payloadString == #"{"@parent":"device/main//","@type":"service","name":"edgemlops","type":"service"}"#)
+        #expect(
+            service.payloadString
+                == #"{"@parent":"device/main//","@type":"service","name":"edgemlops","type":"service"}"#
+        )
         let child = model.childDeviceRegistration("cam1", type: "Camera")
         #expect(child.topic == "te/device/cam1//")
-        #expect(child.payloadString == #"{"@parent":"device/main//","@type":"child-device","name":"cam1","type":"Camera"}"#)
+        #expect(
+            child.payloadString == #"{"@parent":"device/main//","@type":"child-device","name":"cam1","type":"Camera"}"#
+        )
     }
 
     @Test("measurement as in the reference: numbers, a group, and time")
     func measurement() throws {
-        let m = try model.measurement("environment", values: ["temperature": 25.3], time: 1_674_739_912, on: ThinEdgeEntity())
+        let m = try model.measurement(
+            "environment",
+            values: ["temperature": 25.3],
+            time: 1_674_739_912,
+            on: ThinEdgeEntity()
+        )
         #expect(m.topic == "te/device/main///m/environment")
         #expect(m.payloadString == #"{"temperature":25.3,"time":1674739912}"#)
         #expect(!m.retain)
-        let group = try model.measurement("power", values: ["current": .record(["L1": 9.5, "L2": 1.3])], time: 1_674_739_912)
+        let group = try model.measurement(
+            "power",
+            values: ["current": .record(["L1": 9.5, "L2": 1.3])],
+            time: 1_674_739_912
+        )
         #expect(group.payloadString == #"{"current":{"L1":9.5,"L2":1.3},"time":1674739912}"#)
         let units = model.measurementUnits("environment", units: ["temperature": "°C"])
         #expect(units.retain)
@@ -56,10 +72,13 @@ struct ThinEdgeModelTests {
         #expect(units.payloadString == #"{"temperature":{"unit":"°C"}}"#)
     }
 
-    @Test("measurement values that thin-edge would reject are refused with the field named", arguments: [
-        ("label", LuaValue.string("ok")), ("nan", LuaValue.number(.nan)), ("time", LuaValue.integer(1)),
-        ("deep", LuaValue.record(["a": .record(["b": 1])])),
-    ])
+    @Test(
+        "measurement values that thin-edge would reject are refused with the field named",
+        arguments: [
+            ("label", LuaValue.string("ok")), ("nan", LuaValue.number(.nan)), ("time", LuaValue.integer(1)),
+            ("deep", LuaValue.record(["a": .record(["b": 1])])),
+        ]
+    )
     func badMeasurement(field: String, value: LuaValue) {
         #expect(throws: ConnectorError.self) { try model.measurement("x", values: [field: value], time: 0) }
         do {
@@ -81,12 +100,21 @@ struct ThinEdgeModelTests {
         )
         #expect(e.topic == "te/device/main///e/login_event")
         #expect(!e.retain)
-        #expect(e.payloadString == #"{"someOtherCustomFragment":{"nested":{"value":"x"}},"text":"A user just logged in","time":1609479045}"#)
+        #expect(
+            e.payloadString
+                == #"{"someOtherCustomFragment":{"nested":{"value":"x"}},"text":"A user just logged in","time":1609479045}"#
+        )
     }
 
     @Test("alarm raise is retained at QoS 1; clear is an empty retained message, not {}")
     func alarms() {
-        let raise = model.raiseAlarm("temperature_high", severity: .critical, text: "Temperature is very high", time: 1_609_479_045, on: ThinEdgeEntity())
+        let raise = model.raiseAlarm(
+            "temperature_high",
+            severity: .critical,
+            text: "Temperature is very high",
+            time: 1_609_479_045,
+            on: ThinEdgeEntity()
+        )
         #expect(raise.topic == "te/device/main///a/temperature_high")
         #expect(raise.retain && raise.qos == .atLeastOnce)
         #expect(raise.payloadString == #"{"severity":"critical","text":"Temperature is very high","time":1609479045}"#)
@@ -121,7 +149,10 @@ struct ThinEdgeModelTests {
     @Test("the 16 KB limit counts topic and payload")
     func size() throws {
         let topic = "te/device/main///e/big"
-        let fits = MQTTMessage(topic: topic, payload: [UInt8](repeating: 0x61, count: ThinEdgeModel.maximumMessageBytes - topic.utf8.count))
+        let fits = MQTTMessage(
+            topic: topic,
+            payload: [UInt8](repeating: 0x61, count: ThinEdgeModel.maximumMessageBytes - topic.utf8.count)
+        )
         try ThinEdgeModel.checkSize(fits)
         var over = fits
         over.payload.append(0x61)

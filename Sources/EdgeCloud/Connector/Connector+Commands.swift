@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Connector {
@@ -47,7 +47,10 @@ extension Connector {
         case .cleared:
             return
         case .malformed(let reason):
-            logger.warning("malformed command", metadata: ["command.topic": "\(message.topic)", "command.reason": "\(reason)"])
+            logger.warning(
+                "malformed command",
+                metadata: ["command.topic": "\(message.topic)", "command.reason": "\(reason)"]
+            )
             publishLogged(ThinEdgeCommand.failure(topic: message.topic, reason: reason), priority: .state)
         case .command(let command):
             guard command.status == .initial else { return }

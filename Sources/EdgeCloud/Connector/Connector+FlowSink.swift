@@ -13,7 +13,10 @@ extension Connector: FlowSink {
         } catch {
             logger.warning(
                 "flow output not published",
-                metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)", "flow.kind": "\(output.kind)", "connector.error": "\(error)"]
+                metadata: [
+                    "flow": "\(output.flow)", "flow.node": "\(output.node)", "flow.kind": "\(output.kind)",
+                    "connector.error": "\(error)",
+                ]
             )
         }
     }
@@ -38,7 +41,11 @@ extension Connector: FlowSink {
             try publish(model.measurement(series, values: values, time: time), priority: .telemetry)
         case .event:
             let type = try Self.string(fields, "type", output)
-            try publish(model.event(type, text: fields["text"]?.stringValue ?? type, time: time), priority: .telemetry, sequenced: true)
+            try publish(
+                model.event(type, text: fields["text"]?.stringValue ?? type, time: time),
+                priority: .telemetry,
+                sequenced: true
+            )
         case .alarm:
             let type = try Self.string(fields, "type", output)
             if fields["action"]?.stringValue == "clear" {
@@ -46,16 +53,27 @@ extension Connector: FlowSink {
             } else {
                 let raw = fields["severity"]?.stringValue ?? "major"
                 guard let severity = AlarmSeverity(rawValue: raw) else {
-                    throw ConnectorError(code: .invalidValue, message: "unknown alarm severity '\(raw)' from \(output.flow)/\(output.node)", field: "severity")
+                    throw ConnectorError(
+                        code: .invalidValue,
+                        message: "unknown alarm severity '\(raw)' from \(output.flow)/\(output.node)",
+                        field: "severity"
+                    )
                 }
-                try publish(model.raiseAlarm(type, severity: severity, text: fields["text"]?.stringValue ?? type, time: time), priority: .state)
+                try publish(
+                    model.raiseAlarm(type, severity: severity, text: fields["text"]?.stringValue ?? type, time: time),
+                    priority: .state
+                )
             }
         case .twin:
             let fragment = try Self.string(fields, "fragment", output)
             try publish(model.twin(fragment, value: fields["value"] ?? .nil), priority: .state)
         case .error:
             let text = "\(output.flow)/\(output.node): \(fields["message"]?.stringValue ?? "error")"
-            try publish(model.event("edgemlops_flow_error", text: text, time: time), priority: .telemetry, sequenced: true)
+            try publish(
+                model.event("edgemlops_flow_error", text: text, time: time),
+                priority: .telemetry,
+                sequenced: true
+            )
         default:
             // sample, capture, signal, log, debug: local to the device (images never go over MQTT).
             localOutputs?(output)

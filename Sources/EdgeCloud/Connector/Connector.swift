@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a command: returns fields to add to the `successful` status, or throws to fail it
@@ -69,11 +69,17 @@ public final class Connector: Sendable {
     /// `sequenced` stamps the outbox sequence into a JSON-object payload (see
     /// ``ConnectorConfiguration/sequenceField``).
     @discardableResult
-    public func publish(_ message: MQTTMessage, priority: OutboxPriority, sequenced: Bool = false) throws(ConnectorError) -> OutboxEntry {
+    public func publish(_ message: MQTTMessage, priority: OutboxPriority, sequenced: Bool = false)
+        throws(ConnectorError) -> OutboxEntry
+    {
         try ThinEdgeModel.checkSize(message)
         defer { wake.yield() }
         do {
-            return try outbox.enqueue(message, priority: priority, sequenceField: sequenced ? configuration.sequenceField : nil)
+            return try outbox.enqueue(
+                message,
+                priority: priority,
+                sequenceField: sequenced ? configuration.sequenceField : nil
+            )
         } catch {
             throw ConnectorError(code: .outbox, message: error.description, topic: message.topic)
         }
@@ -95,7 +101,10 @@ public final class Connector: Sendable {
         } catch {
             // libmosquitto keeps retrying with backoff; the outbox holds everything meanwhile.
             state.withLock { $0.health.lastError = error.message }
-            logger.warning("MQTT broker not reachable yet, retrying in the background", metadata: ["mqtt.error": "\(error)"])
+            logger.warning(
+                "MQTT broker not reachable yet, retrying in the background",
+                metadata: ["mqtt.error": "\(error)"]
+            )
         }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.watchEvents() }
@@ -206,12 +215,17 @@ public final class Connector: Sendable {
             return true
         }
         guard report else { return }
-        logger.warning("outbox dropped telemetry to stay within its bounds", metadata: ["outbox.dropped": "\(statistics.dropped)"])
+        logger.warning(
+            "outbox dropped telemetry to stay within its bounds",
+            metadata: ["outbox.dropped": "\(statistics.dropped)"]
+        )
         let time = clock()
         // As state, so the report itself is never evicted.
         if let measurement = try? model.measurement(
             "edgemlops_outbox",
-            values: ["dropped": .integer(Int64(statistics.dropped)), "pending": .integer(Int64(statistics.pendingMessages))],
+            values: [
+                "dropped": .integer(Int64(statistics.dropped)), "pending": .integer(Int64(statistics.pendingMessages)),
+            ],
             time: time
         ) {
             _ = try? outbox.enqueue(measurement, priority: .state)
@@ -219,7 +233,8 @@ public final class Connector: Sendable {
         let alarm = model.raiseAlarm(
             "edgemlops_outbox_overflow",
             severity: .major,
-            text: "outbox full: \(statistics.dropped) telemetry messages dropped (bounds \(configuration.outbox.maximumMessages) messages, \(configuration.outbox.maximumBytes) bytes)",
+            text:
+                "outbox full: \(statistics.dropped) telemetry messages dropped (bounds \(configuration.outbox.maximumMessages) messages, \(configuration.outbox.maximumBytes) bytes)",
             time: time
         )
         _ = try? outbox.enqueue(alarm, priority: .state)

@@ -17,7 +17,9 @@ extension MQTTClient {
                     state.connections += 1
                     guard state.connections > 1 else { return [(String, MQTTQoS)]() }
                     var seen = Set<String>()
-                    return state.subscriptions.values.filter { seen.insert($0.filter).inserted }.map { ($0.filter, $0.qos) }
+                    return state.subscriptions.values.filter { seen.insert($0.filter).inserted }.map {
+                        ($0.filter, $0.qos)
+                    }
                 }
                 // A broker restarted without persistence forgot us; subscribing again is harmless otherwise.
                 for (filter, qos) in renew { _ = mosquitto_subscribe(mosq, nil, filter, qos.rawValue) }
@@ -30,13 +32,20 @@ extension MQTTClient {
             } else {
                 let reason = String(cString: mosquitto_connack_string(rc))
                 event = .refused(code: rc, reason: reason)
-                let error = MQTTError(code: .refused, message: "MQTT broker refused the connection: \(reason)", libraryCode: rc)
+                let error = MQTTError(
+                    code: .refused,
+                    message: "MQTT broker refused the connection: \(reason)",
+                    libraryCode: rc
+                )
                 core.state.withLock { state in
                     state.refusal = error
                     for waiter in state.connectWaiters.values { waiter.resume(returning: .failure(error)) }
                     state.connectWaiters.removeAll()
                 }
-                core.logger.debug("MQTT connection refused", metadata: ["mqtt.connack": "\(rc)", "mqtt.reason": "\(reason)"])
+                core.logger.debug(
+                    "MQTT connection refused",
+                    metadata: ["mqtt.connack": "\(rc)", "mqtt.reason": "\(reason)"]
+                )
             }
             core.state.withLock { $0.eventContinuation }.yield(event)
         }

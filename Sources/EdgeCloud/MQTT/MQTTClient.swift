@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An MQTT client over libmosquitto.
@@ -66,13 +66,17 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         mosquitto_destroy(handle)
-        let streams = core.state.withLock { $0.close(MQTTError(code: .disconnected, message: "MQTT client was released")) }
+        let streams = core.state.withLock {
+            $0.close(MQTTError(code: .disconnected, message: "MQTT client was released"))
+        }
         for stream in streams { stream.finish() }
         core.state.withLock { $0.eventContinuation }.finish()
         context.release()
     }
 
-    private static func configure(_ handle: OpaquePointer, _ configuration: MQTTConfiguration, _ logger: Logger) throws(MQTTError) {
+    private static func configure(_ handle: OpaquePointer, _ configuration: MQTTConfiguration, _ logger: Logger)
+        throws(MQTTError)
+    {
         _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
         let (delay, cap) = Self.reconnectDelays(configuration)
         check(mosquitto_reconnect_delay_set(handle, delay, cap, true), "reconnect delay", logger)
@@ -82,7 +86,14 @@ public final class MQTTClient: @unchecked Sendable {
         }
         if let will = configuration.will {
             let rc = will.payload.withUnsafeBytes { bytes in
-                mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain)
+                mosquitto_will_set(
+                    handle,
+                    will.topic,
+                    Int32(bytes.count),
+                    bytes.baseAddress,
+                    will.qos.rawValue,
+                    will.retain
+                )
             }
             guard rc == cmosq_err_success else {
                 throw .library(.invalidArgument, rc, "MQTT last will on '\(will.topic)'")
@@ -91,7 +102,11 @@ public final class MQTTClient: @unchecked Sendable {
         if let tls = configuration.tls {
             let rc = mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil)
             guard rc == cmosq_err_success else {
-                throw .library(.invalidArgument, rc, "MQTT TLS files (ca \(tls.caFile), cert \(tls.certificateFile ?? "-"), key \(tls.keyFile ?? "-"))")
+                throw .library(
+                    .invalidArgument,
+                    rc,
+                    "MQTT TLS files (ca \(tls.caFile), cert \(tls.certificateFile ?? "-"), key \(tls.keyFile ?? "-"))"
+                )
             }
         }
     }
@@ -163,7 +178,10 @@ public final class MQTTClient: @unchecked Sendable {
                 guard let self, !Task.isCancelled else { return }
                 // No network thread runs yet, so nothing else touches the handle.
                 let rc = mosquitto_connect_async(
-                    self.handle, self.configuration.host, Int32(self.configuration.port), Int32(self.configuration.keepAliveSeconds)
+                    self.handle,
+                    self.configuration.host,
+                    Int32(self.configuration.port),
+                    Int32(self.configuration.keepAliveSeconds)
                 )
                 if rc == cmosq_err_success {
                     do {
@@ -173,7 +191,10 @@ public final class MQTTClient: @unchecked Sendable {
                     }
                     return
                 }
-                self.logger.debug("MQTT connect retry failed", metadata: ["mqtt.rc": "\(rc)", "mqtt.delay_s": "\(delay)"])
+                self.logger.debug(
+                    "MQTT connect retry failed",
+                    metadata: ["mqtt.rc": "\(rc)", "mqtt.delay_s": "\(delay)"]
+                )
                 delay = min(cap, delay * 2)
             }
         }

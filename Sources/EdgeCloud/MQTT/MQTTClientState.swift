@@ -34,7 +34,8 @@ struct MQTTClientState {
     /// a message id comes round again only after 65,535 more messages.
     var recentPublishAcks = AckRing()
     var recentSubscribeAcks = AckRing()
-    var subscriptions: [UInt64: (filter: String, qos: MQTTQoS, continuation: AsyncStream<MQTTMessage>.Continuation)] = [:]
+    var subscriptions: [UInt64: (filter: String, qos: MQTTQoS, continuation: AsyncStream<MQTTMessage>.Continuation)] =
+        [:]
     /// Connections accepted so far; from the second on, subscriptions are renewed (the broker
     /// may have lost our session with its restart).
     var connections = 0

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A durable queue of outgoing MQTT messages in SQLite (WAL mode).
@@ -131,7 +131,9 @@ public final class Outbox: @unchecked Sendable {
     /// member, so receivers can de-duplicate. Telemetry that does not fit the bounds evicts
     /// older telemetry; if it still does not fit it is dropped (counted) and this throws.
     @discardableResult
-    public func enqueue(_ message: MQTTMessage, priority: OutboxPriority, sequenceField: String? = nil) throws(OutboxError) -> OutboxEntry {
+    public func enqueue(_ message: MQTTMessage, priority: OutboxPriority, sequenceField: String? = nil)
+        throws(OutboxError) -> OutboxEntry
+    {
         let result: Result<OutboxEntry, OutboxError> = lock.withLock { counters in
             let sequence = counters.lastSequence + 1
             var stored = message
@@ -167,11 +169,14 @@ public final class Outbox: @unchecked Sendable {
 
     /// Evicts the oldest telemetry until `size` more bytes and one more message fit.
     private func makeRoom(for size: Int, counters: inout Counters) throws(OutboxError) {
-        while counters.messages + 1 > configuration.maximumMessages || counters.bytes + size > configuration.maximumBytes {
+        while counters.messages + 1 > configuration.maximumMessages
+            || counters.bytes + size > configuration.maximumBytes
+        {
             guard try oldestTelemetry.step() else {
                 throw OutboxError(
                     code: .overflow,
-                    message: "outbox full (\(counters.messages) messages, \(counters.bytes) bytes, bounds \(configuration.maximumMessages)/\(configuration.maximumBytes)) and no telemetry left to evict",
+                    message:
+                        "outbox full (\(counters.messages) messages, \(counters.bytes) bytes, bounds \(configuration.maximumMessages)/\(configuration.maximumBytes)) and no telemetry left to evict",
                     path: configuration.path
                 )
             }
@@ -238,7 +243,12 @@ public final class Outbox: @unchecked Sendable {
 
     public var statistics: OutboxStatistics {
         lock.withLock {
-            OutboxStatistics(pendingMessages: $0.messages, pendingBytes: $0.bytes, dropped: $0.dropped, lastSequence: $0.lastSequence)
+            OutboxStatistics(
+                pendingMessages: $0.messages,
+                pendingBytes: $0.bytes,
+                dropped: $0.dropped,
+                lastSequence: $0.lastSequence
+            )
         }
     }
 }

@@ -27,7 +27,12 @@ public struct OutboxConfiguration: Sendable, Hashable {
     public var maximumMessages: Int
     public var maximumBytes: Int
 
-    public init(path: String, fsync: FsyncPolicy = .normal, maximumMessages: Int = 100_000, maximumBytes: Int = 64 << 20) {
+    public init(
+        path: String,
+        fsync: FsyncPolicy = .normal,
+        maximumMessages: Int = 100_000,
+        maximumBytes: Int = 64 << 20
+    ) {
         self.path = path
         self.fsync = fsync
         self.maximumMessages = maximumMessages

@@ -41,7 +41,9 @@ public struct ThinEdgeCommand: Sendable, Hashable {
             return .malformed(reason: "payload is not JSON: \(error.message)")
         }
         guard case .table(let table) = value, value.isJSONObject else {
-            return .malformed(reason: "payload must be a JSON object, got \(value.typeName == "table" ? "an array" : value.typeName)")
+            return .malformed(
+                reason: "payload must be a JSON object, got \(value.typeName == "table" ? "an array" : value.typeName)"
+            )
         }
         var fields: [String: LuaValue] = [:]
         for (key, inner) in table {
@@ -53,12 +55,21 @@ public struct ThinEdgeCommand: Sendable, Hashable {
         guard case .string(let status) = rawStatus else {
             return .malformed(reason: "field 'status' must be a string, got \(rawStatus.typeName)")
         }
-        return .command(ThinEdgeCommand(operation: operation, id: id, topic: topic, status: CommandStatus(rawValue: status), fields: fields))
+        return .command(
+            ThinEdgeCommand(
+                operation: operation,
+                id: id,
+                topic: topic,
+                status: CommandStatus(rawValue: status),
+                fields: fields
+            )
+        )
     }
 
     /// The retained status update: every received field, the new status, `reason` when failed,
     /// and `results` merged in (results never overwrite `status`).
-    public func update(_ status: CommandStatus, reason: String? = nil, results: [String: LuaValue] = [:]) -> MQTTMessage {
+    public func update(_ status: CommandStatus, reason: String? = nil, results: [String: LuaValue] = [:]) -> MQTTMessage
+    {
         var payload = fields
         for (key, value) in results where key != "status" { payload[key] = value }
         payload["status"] = .string(status.rawValue)

@@ -24,6 +24,11 @@ extension ThinEdgeModel {
     /// Retained, QoS 1, **empty** payload on `te/<id>/a/<type>`: clears the alarm.
     /// (`{}` would raise an alarm with default values instead.)
     public func clearAlarm(_ type: String, on entity: ThinEdgeEntity? = nil) -> MQTTMessage {
-        MQTTMessage(topic: topics(for: entity ?? service.entity).alarm(type), payload: [UInt8](), qos: .atLeastOnce, retain: true)
+        MQTTMessage(
+            topic: topics(for: entity ?? service.entity).alarm(type),
+            payload: [UInt8](),
+            qos: .atLeastOnce,
+            retain: true
+        )
     }
 }

@@ -15,7 +15,12 @@ public struct ThinEdgeModel: Sendable, Hashable {
     /// The service's `type` in its registration (thin-edge's own services say `service` or `systemd`).
     public var serviceType: String
 
-    public init(root: String = "te", device: String = "main", service: String = "edgemlops", serviceType: String = "service") {
+    public init(
+        root: String = "te",
+        device: String = "main",
+        service: String = "edgemlops",
+        serviceType: String = "service"
+    ) {
         self.service = ThinEdgeTopics(root: root, entity: ThinEdgeEntity(device: device, service: service))
         self.serviceType = serviceType
     }
@@ -65,7 +70,8 @@ public struct ThinEdgeModel: Sendable, Hashable {
         guard size <= maximumMessageBytes else {
             throw ConnectorError(
                 code: .oversize,
-                message: "message of \(size) bytes exceeds thin-edge's \(maximumMessageBytes)-byte limit (send images with tedge upload, not MQTT)",
+                message:
+                    "message of \(size) bytes exceeds thin-edge's \(maximumMessageBytes)-byte limit (send images with tedge upload, not MQTT)",
                 topic: message.topic
             )
         }

@@ -3,7 +3,7 @@ import EdgeCloud
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Publishes numbered events through the connector's outbox and waits until all are acknowledged.
@@ -35,7 +35,13 @@ struct OutboxDemoCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let connector = try Connector(
             configuration: ConnectorConfiguration(
-                mqtt: MQTTConfiguration(host: host, port: port, clientID: clientId, reconnectDelaySeconds: 1, reconnectDelayMaximumSeconds: 2),
+                mqtt: MQTTConfiguration(
+                    host: host,
+                    port: port,
+                    clientID: clientId,
+                    reconnectDelaySeconds: 1,
+                    reconnectDelayMaximumSeconds: 2
+                ),
                 outbox: OutboxConfiguration(path: outbox, fsync: policy)
             ),
             logger: logger
@@ -54,7 +60,9 @@ struct OutboxDemoCommand: AsyncParsableCommand {
         if service == nil { service = Task { await connector.run() } }
         while connector.outbox.statistics.pendingMessages > 0 {
             guard Self.now() - start < Double(timeout) else {
-                throw ValidationError("outbox still holds \(connector.outbox.statistics.pendingMessages) messages after \(timeout) s")
+                throw ValidationError(
+                    "outbox still holds \(connector.outbox.statistics.pendingMessages) messages after \(timeout) s"
+                )
             }
             try await Task.sleep(for: .milliseconds(5))
         }
