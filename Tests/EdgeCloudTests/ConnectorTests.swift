@@ -236,6 +236,29 @@ struct ConnectorTests {
         #expect(connector.outbox.statistics.pendingMessages == 0)
     }
 
+    @Test("refused credentials: a clear reason in health, retried with backoff")
+    func refused() async throws {
+        let broker = try MosquittoBroker(configuration: "allow_anonymous false")
+        let connector = try F.connector(broker)
+        let running = Task { await connector.run() }
+        defer { running.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while connector.health.lastError?.contains("refused") != true && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let error = try #require(connector.health.lastError)
+        #expect(error.contains("broker refused the connection"))
+        #expect(error.lowercased().contains("not authori"))
+        #expect(!connector.health.connected)
+        #expect(connector.outbox.statistics.pendingMessages >= 1)
+        // libmosquitto keeps trying (delay 1 s here): a second refusal arrives.
+        let retryDeadline = ContinuousClock.now + .seconds(8)
+        while connector.health.refusals < 2 && ContinuousClock.now < retryDeadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(connector.health.refusals >= 2)
+    }
+
     @Test("an oversize message is refused before it reaches the outbox")
     func oversize() throws {
         let broker = try MosquittoBroker()

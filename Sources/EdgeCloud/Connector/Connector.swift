@@ -142,11 +142,17 @@ public final class Connector: Sendable {
                 // The broker may have published our will while we were away.
                 publishLogged(model.healthUp(pid: Int(getpid()), time: clock()), priority: .state)
             case .refused(_, let reason):
-                state.withLock { $0.health.lastError = "broker refused the connection: \(reason)" }
+                state.withLock {
+                    $0.health.lastError = "broker refused the connection: \(reason)"
+                    $0.health.refusals += 1
+                }
             case .disconnected(let code, let expected):
                 state.withLock { state in
+                    // After a refusal the broker closes the socket too; keep the refusal's reason.
+                    if !expected && state.health.connected {
+                        state.health.lastError = "connection lost (libmosquitto code \(code))"
+                    }
                     state.health.connected = false
-                    if !expected { state.health.lastError = "connection lost (libmosquitto code \(code))" }
                     // libmosquitto resends unacknowledged QoS 1/2 messages after reconnecting but
                     // drops QoS 0 ones: at most once was their promise, so they are done.
                     for (mid, entry) in state.inflight where entry.qos == .atMostOnce {

@@ -4,6 +4,8 @@ public struct ConnectorHealth: Sendable, Hashable {
     public var connected = false
     /// Connections accepted so far (more than one means reconnects).
     public var connections = 0
+    /// Connection attempts the broker refused (credentials, client id).
+    public var refusals = 0
     /// Why the last attempt failed (refused credentials, unreachable address, bad certificate).
     public var lastError: String?
     /// Messages acknowledged by the broker since start.
