@@ -259,6 +259,37 @@ struct ConnectorTests {
         #expect(connector.health.refusals >= 2)
     }
 
+    @Test("drops are reported as a measurement and an alarm, both kept as state")
+    func dropReport() async throws {
+        let port = try MosquittoBroker.freePort()
+        let connector = try Connector(
+            configuration: ConnectorConfiguration(
+                mqtt: MQTTConfiguration(port: port, clientID: "full", reconnectJitter: false),
+                outbox: OutboxConfiguration(path: ":memory:", maximumMessages: 5)
+            ),
+            logger: F.logger,
+            clock: { F.time }
+        )
+        let running = Task { await connector.run() }
+        defer { running.cancel() }
+        for n in 0..<10 { connector.deliver(output(.event, ["type": "defect", "text": .string("d\(n)")])) }
+        let deadline = ContinuousClock.now + .seconds(5)
+        var stored: [OutboxEntry] = []
+        while ContinuousClock.now < deadline {
+            stored = connector.outbox.pending(after: 0, limit: 100)
+            if stored.contains(where: { $0.message.topic.hasSuffix("/a/edgemlops_outbox_overflow") }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let dropped = connector.outbox.statistics.dropped
+        #expect(dropped >= 5)
+        let measurement = try #require(stored.first { $0.message.topic == "\(service)/m/edgemlops_outbox" })
+        #expect(measurement.priority == .state)
+        #expect(measurement.message.payloadString.contains(#""dropped":\#(dropped)"#))
+        let alarm = try #require(stored.first { $0.message.topic == "\(service)/a/edgemlops_outbox_overflow" })
+        #expect(alarm.message.retain && alarm.priority == .state)
+        #expect(alarm.message.payloadString.contains(#""severity":"major""#))
+    }
+
     @Test("an oversize message is refused before it reaches the outbox")
     func oversize() throws {
         let broker = try MosquittoBroker()
