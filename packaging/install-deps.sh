@@ -12,6 +12,7 @@ build_deps=(
     libturbojpeg0-dev
     zlib1g-dev      # PNG encoding in EdgeVision (synthetic dataset, captures)
     libsodium-dev   # Ed25519 signatures and SHA-256 of model bundles (EdgeOps)
+    libsqlite3-dev  # the connector's durable outbox (CSQLite)
 )
 test_deps=(
     mosquitto       # a real broker for the MQTT integration tests

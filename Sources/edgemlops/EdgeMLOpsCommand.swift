@@ -22,6 +22,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             ModelCommand.self,
             SynthCommand.self,
             SMPluginCommand.self,
+            OutboxDemoCommand.self,
         ]
     )
 }

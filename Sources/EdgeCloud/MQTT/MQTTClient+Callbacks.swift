@@ -8,11 +8,21 @@ import Synchronization
 
 extension MQTTClient {
     func installCallbacks() {
-        mosquitto_connect_callback_set(handle) { _, obj, rc in
+        mosquitto_connect_callback_set(handle) { mosq, obj, rc in
             guard let core = MQTTClientCore.from(obj) else { return }
             let event: MQTTEvent
             if rc == 0 {
                 event = .connected
+                let renew = core.state.withLock { state in
+                    state.connections += 1
+                    guard state.connections > 1 else { return [(String, MQTTQoS)]() }
+                    var seen = Set<String>()
+                    return state.subscriptions.values.filter { seen.insert($0.filter).inserted }.map {
+                        ($0.filter, $0.qos)
+                    }
+                }
+                // A broker restarted without persistence forgot us; subscribing again is harmless otherwise.
+                for (filter, qos) in renew { _ = mosquitto_subscribe(mosq, nil, filter, qos.rawValue) }
                 core.state.withLock { state in
                     state.connected = true
                     state.refusal = nil
@@ -22,13 +32,20 @@ extension MQTTClient {
             } else {
                 let reason = String(cString: mosquitto_connack_string(rc))
                 event = .refused(code: rc, reason: reason)
-                let error = MQTTError(code: .refused, message: "MQTT broker refused the connection: \(reason)", libraryCode: rc)
+                let error = MQTTError(
+                    code: .refused,
+                    message: "MQTT broker refused the connection: \(reason)",
+                    libraryCode: rc
+                )
                 core.state.withLock { state in
                     state.refusal = error
                     for waiter in state.connectWaiters.values { waiter.resume(returning: .failure(error)) }
                     state.connectWaiters.removeAll()
                 }
-                core.logger.debug("MQTT connection refused", metadata: ["mqtt.connack": "\(rc)", "mqtt.reason": "\(reason)"])
+                core.logger.debug(
+                    "MQTT connection refused",
+                    metadata: ["mqtt.connack": "\(rc)", "mqtt.reason": "\(reason)"]
+                )
             }
             core.state.withLock { $0.eventContinuation }.yield(event)
         }

@@ -12,7 +12,13 @@ extension MQTTClient {
         var mid: Int32 = 0
         let rc = message.payload.withUnsafeBytes { bytes in
             mosquitto_publish(
-                handle, &mid, message.topic, Int32(bytes.count), bytes.baseAddress, message.qos.rawValue, message.retain
+                handle,
+                &mid,
+                message.topic,
+                Int32(bytes.count),
+                bytes.baseAddress,
+                message.qos.rawValue,
+                message.retain
             )
         }
         guard rc == cmosq_err_success else {
@@ -38,7 +44,10 @@ extension MQTTClient {
                 return state.publishWaiters.removeValue(forKey: mid)?.waiter
             }
         } timeoutError: {
-            MQTTError(code: .timeout, message: "no acknowledgement for message \(mid) on '\(message.topic)' within \(timeout)")
+            MQTTError(
+                code: .timeout,
+                message: "no acknowledgement for message \(mid) on '\(message.topic)' within \(timeout)"
+            )
         }
         try result.get()
     }
@@ -55,7 +64,7 @@ extension MQTTClient {
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self)
         let key = core.state.withLock { state in
             let key = state.makeWaiterID()
-            state.subscriptions[key] = (filter, continuation)
+            state.subscriptions[key] = (filter, qos, continuation)
             return key
         }
         continuation.onTermination = { [core] _ in

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An MQTT client over libmosquitto.
@@ -46,40 +46,54 @@ public final class MQTTClient: @unchecked Sendable {
             context.release()
             throw MQTTError(code: .library, message: "mosquitto_new failed for client '\(configuration.clientID)'")
         }
-        self.handle = handle
-        self.context = context
+        // Configured before `self` is complete: a throw after that would run deinit, which
+        // would destroy the handle and release the context a second time.
         do {
-            try configure()
+            try Self.configure(handle, configuration, logger)
         } catch {
             mosquitto_destroy(handle)
             context.release()
+            core.state.withLock { $0.eventContinuation }.finish()
             throw error
         }
+        self.handle = handle
+        self.context = context
         installCallbacks()
     }
 
     deinit {
+        core.state.withLock { $0.connectRetry?.cancel() }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         mosquitto_destroy(handle)
-        let streams = core.state.withLock { $0.close(MQTTError(code: .disconnected, message: "MQTT client was released")) }
+        let streams = core.state.withLock {
+            $0.close(MQTTError(code: .disconnected, message: "MQTT client was released"))
+        }
         for stream in streams { stream.finish() }
         core.state.withLock { $0.eventContinuation }.finish()
         context.release()
     }
 
-    private func configure() throws(MQTTError) {
+    private static func configure(_ handle: OpaquePointer, _ configuration: MQTTConfiguration, _ logger: Logger)
+        throws(MQTTError)
+    {
         _ = mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V311))
-        let delay = UInt32(max(1, configuration.reconnectDelaySeconds))
-        let cap = UInt32(max(configuration.reconnectDelaySeconds, configuration.reconnectDelayMaximumSeconds))
-        check(mosquitto_reconnect_delay_set(handle, delay, cap, true), .invalidArgument, "reconnect delay")
+        let (delay, cap) = Self.reconnectDelays(configuration)
+        check(mosquitto_reconnect_delay_set(handle, delay, cap, true), "reconnect delay", logger)
         if configuration.username != nil || configuration.password != nil {
             let rc = mosquitto_username_pw_set(handle, configuration.username, configuration.password)
             guard rc == cmosq_err_success else { throw .library(.invalidArgument, rc, "MQTT credentials") }
         }
         if let will = configuration.will {
             let rc = will.payload.withUnsafeBytes { bytes in
-                mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, will.qos.rawValue, will.retain)
+                mosquitto_will_set(
+                    handle,
+                    will.topic,
+                    Int32(bytes.count),
+                    bytes.baseAddress,
+                    will.qos.rawValue,
+                    will.retain
+                )
             }
             guard rc == cmosq_err_success else {
                 throw .library(.invalidArgument, rc, "MQTT last will on '\(will.topic)'")
@@ -88,12 +102,30 @@ public final class MQTTClient: @unchecked Sendable {
         if let tls = configuration.tls {
             let rc = mosquitto_tls_set(handle, tls.caFile, nil, tls.certificateFile, tls.keyFile, nil)
             guard rc == cmosq_err_success else {
-                throw .library(.invalidArgument, rc, "MQTT TLS files (ca \(tls.caFile), cert \(tls.certificateFile ?? "-"), key \(tls.keyFile ?? "-"))")
+                throw .library(
+                    .invalidArgument,
+                    rc,
+                    "MQTT TLS files (ca \(tls.caFile), cert \(tls.certificateFile ?? "-"), key \(tls.keyFile ?? "-"))"
+                )
             }
         }
     }
 
-    private func check(_ rc: Int32, _ code: MQTTError.Code, _ doing: String) {
+    /// First delay and cap for libmosquitto's exponential backoff, jittered once per client.
+    static func reconnectDelays(
+        _ configuration: MQTTConfiguration,
+        random: (ClosedRange<UInt32>) -> UInt32 = { UInt32.random(in: $0) }
+    ) -> (delay: UInt32, cap: UInt32) {
+        var delay = UInt32(max(1, configuration.reconnectDelaySeconds))
+        var cap = UInt32(max(Int(delay), configuration.reconnectDelayMaximumSeconds))
+        if configuration.reconnectJitter {
+            delay = random(delay...(2 * delay))
+            cap = max(delay, random(cap...(cap + cap / 4)))
+        }
+        return (delay, cap)
+    }
+
+    private static func check(_ rc: Int32, _ doing: String, _ logger: Logger) {
         if rc != cmosq_err_success {
             logger.debug("libmosquitto option not applied", metadata: ["mqtt.option": "\(doing)", "mqtt.rc": "\(rc)"])
         }
@@ -118,17 +150,55 @@ public final class MQTTClient: @unchecked Sendable {
                 Int32(configuration.port),
                 Int32(configuration.keepAliveSeconds)
             )
-            // An immediate failure (refused, unresolvable) is retried by the loop as well,
-            // but the caller deserves to know now.
-            let startRC = mosquitto_loop_start(handle)
-            guard startRC == cmosq_err_success else {
-                throw .library(.library, startRC, "starting the MQTT network thread")
-            }
-            if rc != cmosq_err_success {
+            if rc == cmosq_err_success {
+                try startLoop()
+            } else {
+                // libmosquitto's thread never retries a first connect that failed at once (broker
+                // not up yet at boot): retry it here, with the same backoff, then start the thread.
+                retryFirstConnect()
                 throw .library(.connect, rc, "connecting to MQTT broker \(configuration.address)")
             }
         }
         try await waitForConnection(timeout: timeout)
+    }
+
+    private func startLoop() throws(MQTTError) {
+        let startRC = mosquitto_loop_start(handle)
+        guard startRC == cmosq_err_success else {
+            throw .library(.library, startRC, "starting the MQTT network thread")
+        }
+    }
+
+    private func retryFirstConnect() {
+        let (first, cap) = Self.reconnectDelays(configuration)
+        let task = Task { [weak self] in
+            var delay = first
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(Int(delay)))
+                guard let self, !Task.isCancelled else { return }
+                // No network thread runs yet, so nothing else touches the handle.
+                let rc = mosquitto_connect_async(
+                    self.handle,
+                    self.configuration.host,
+                    Int32(self.configuration.port),
+                    Int32(self.configuration.keepAliveSeconds)
+                )
+                if rc == cmosq_err_success {
+                    do {
+                        try self.startLoop()
+                    } catch {
+                        self.logger.error("MQTT network thread did not start", metadata: ["mqtt.error": "\(error)"])
+                    }
+                    return
+                }
+                self.logger.debug(
+                    "MQTT connect retry failed",
+                    metadata: ["mqtt.rc": "\(rc)", "mqtt.delay_s": "\(delay)"]
+                )
+                delay = min(cap, delay * 2)
+            }
+        }
+        core.state.withLock { $0.connectRetry = task }
     }
 
     /// Waits until the client is connected (again), or throws after `timeout`.
@@ -156,7 +226,11 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Sends DISCONNECT and stops the network thread. Pending waits fail with ``MQTTError/Code/disconnected``.
     public func disconnect() {
-        core.state.withLock { $0.disconnecting = true }
+        core.state.withLock {
+            $0.disconnecting = true
+            $0.connectRetry?.cancel()
+            $0.connectRetry = nil
+        }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         core.state.withLock {

@@ -20,6 +20,8 @@ struct MQTTClientState {
     var started = false
     var connected = false
     var disconnecting = false
+    /// Retries a first connect that failed at once (see ``MQTTClient/connect(timeout:)``).
+    var connectRetry: Task<Void, Never>?
     /// Set when the broker refused us; waiting for a connection fails fast with it.
     var refusal: MQTTError?
     var nextWaiterID: UInt64 = 0
@@ -32,7 +34,11 @@ struct MQTTClientState {
     /// a message id comes round again only after 65,535 more messages.
     var recentPublishAcks = AckRing()
     var recentSubscribeAcks = AckRing()
-    var subscriptions: [UInt64: (filter: String, continuation: AsyncStream<MQTTMessage>.Continuation)] = [:]
+    var subscriptions: [UInt64: (filter: String, qos: MQTTQoS, continuation: AsyncStream<MQTTMessage>.Continuation)] =
+        [:]
+    /// Connections accepted so far; from the second on, subscriptions are renewed (the broker
+    /// may have lost our session with its restart).
+    var connections = 0
 
     init(eventContinuation: AsyncStream<MQTTEvent>.Continuation) {
         self.eventContinuation = eventContinuation

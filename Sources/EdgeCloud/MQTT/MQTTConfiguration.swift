@@ -2,7 +2,8 @@
 ///
 /// Keys when read from configuration: `host` (default "127.0.0.1"), `port` (default 1883, 8883 with TLS),
 /// `client_id`, `keepalive_s` (default 60), `clean_session` (default true), `username`, `password`,
-/// `tls.ca_file`, `tls.cert_file`, `tls.key_file`.
+/// `tls.ca_file`, `tls.cert_file`, `tls.key_file`. A persistent session is `clean_session = false`
+/// with a fixed `client_id`: the broker then keeps our subscriptions and queued QoS>0 messages.
 public struct MQTTConfiguration: Sendable, Hashable {
     public struct TLS: Sendable, Hashable {
         /// PEM file with the certificate authorities that sign the broker's certificate.
@@ -32,6 +33,10 @@ public struct MQTTConfiguration: Sendable, Hashable {
     /// Reconnect backoff: first delay and cap, doubled each attempt.
     public var reconnectDelaySeconds: Int
     public var reconnectDelayMaximumSeconds: Int
+    /// Spreads reconnects of many devices after a broker restart. libmosquitto's backoff has no
+    /// per-attempt jitter, so each client draws its first delay from `[d, 2d]` and its cap from
+    /// `[cap, 1.25 cap]` once, at creation: a fleet then retries out of step.
+    public var reconnectJitter: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +49,8 @@ public struct MQTTConfiguration: Sendable, Hashable {
         will: MQTTMessage? = nil,
         tls: TLS? = nil,
         reconnectDelaySeconds: Int = 1,
-        reconnectDelayMaximumSeconds: Int = 30
+        reconnectDelayMaximumSeconds: Int = 30,
+        reconnectJitter: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -57,6 +63,7 @@ public struct MQTTConfiguration: Sendable, Hashable {
         self.tls = tls
         self.reconnectDelaySeconds = reconnectDelaySeconds
         self.reconnectDelayMaximumSeconds = reconnectDelayMaximumSeconds
+        self.reconnectJitter = reconnectJitter
     }
 
     /// `host:port`, for messages.
