@@ -100,7 +100,7 @@ sed 's/^/VMTEST doctor: /' /tmp/doctor.txt
 # Capture 30 frames in two native formats and print the centre pixel of each colour bar
 # (vivid draws 8 bars across the width; the middle row is clear of the on-screen text).
 for fmt in yuyv nv12; do
-    edgemlops capture --device /dev/video0 --format $fmt --size 640x480 --count 30 --out /tmp/$fmt
+    edgemlops capture --device /dev/video0 --format $fmt --size 640x480 --count 30 --encode ppm --out /tmp/$fmt
     echo "VMTEST capture $fmt rc=$? files=$(ls /tmp/$fmt | wc -l)"
     last=/tmp/$fmt/frame-0029.ppm
     for i in 0 1 2 3 4 5 6 7; do

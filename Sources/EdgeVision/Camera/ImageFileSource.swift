@@ -4,10 +4,10 @@ import Logging
 /// Frames from an image file or a directory of images (sorted by name), looping at a set rate:
 /// replay of recorded parts through the same pipeline as a live camera.
 ///
-/// Reads binary PPM/PGM and JPEG (libturbojpeg). Files are decoded up front, so a bad file is
+/// Reads PNG (zlib), JPEG (libturbojpeg) and binary PPM/PGM. Files are decoded up front, so a bad file is
 /// reported at construction with its path, not in the middle of a run.
 public enum ImageFileSource {
-    public static let extensions: Set<String> = ["ppm", "pgm", "jpg", "jpeg"]
+    public static let extensions: Set<String> = ["png", "ppm", "pgm", "jpg", "jpeg"]
 
     /// - Parameter path: a file, or a directory whose images are played in name order.
     public static func make(
@@ -33,7 +33,7 @@ public enum ImageFileSource {
             .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         guard !names.isEmpty else {
             throw PreprocessError(
-                .invalidSpec, field: "path", value: path, detail: "no .ppm/.pgm/.jpg images in directory")
+                .invalidSpec, field: "path", value: path, detail: "no .png/.jpg/.ppm/.pgm images in directory")
         }
         return names.map { (path as NSString).appendingPathComponent($0) }
     }
@@ -47,6 +47,11 @@ public enum ImageFileSource {
         if bytes.starts(with: [0xFF, 0xD8]) {
             do { return try jpegDecoder.decode(bytes, to: .rgb8) } catch {
                 throw PreprocessError(.corruptJPEG, field: "file", value: file, detail: error.detail)
+            }
+        }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            do { return try Image(pngData: bytes) } catch {
+                throw PreprocessError(.invalidSpec, field: "file", value: file, detail: error.description)
             }
         }
         do { return try Netpbm.decode(bytes) } catch {

@@ -3,16 +3,24 @@ import EdgeVision
 import Foundation
 import Logging
 
-/// Captures frames from a V4L2 camera to image files, through the same recovering capture loop
-/// the agent uses (so an unplug during capture is survived, not fatal).
+/// Captures frames from a V4L2 camera (or the synthetic line) to image files, through the same
+/// recovering capture loop the agent uses (so an unplug during capture is survived, not fatal).
 struct CaptureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
-        abstract: "Capture frames from a V4L2 camera and write them as PPM/PGM files."
+        abstract: "Capture frames from a V4L2 camera (or the synthetic line) and write them as image files."
     )
 
-    @Option(help: "Video device: /dev/videoN or /dev/v4l/by-id/...")
+    /// Image file formats `capture` writes.
+    enum Encoding: String, ExpressibleByArgument, CaseIterable {
+        case png, jpeg, ppm
+    }
+
+    @Option(help: "Video device: /dev/videoN, /dev/v4l/by-id/..., or 'synthetic' for the synthetic inspection line.")
     var device: String
+
+    @Option(help: "File format to write: png, jpeg or ppm (PPM/PGM, byte-exact pixels).")
+    var encode: Encoding = .png
 
     @Option(help: "Pixel format: yuyv, mjpeg, nv12, grey, rgb24 (default: best native format).")
     var format: String?
@@ -35,8 +43,11 @@ struct CaptureCommand: AsyncParsableCommand {
     @Option(name: .customLong("control"), help: "Camera control name=value (repeatable), e.g. exposure_absolute=200.")
     var controls: [String] = []
 
-    @Flag(help: "Write grey PGM instead of RGB PPM.")
+    @Flag(help: "Write grey images instead of RGB.")
     var gray = false
+
+    @Option(help: "Seed of the synthetic line (with --device synthetic).")
+    var seed: UInt64 = 1
 
     @Option(help: "Give up after this many seconds without reaching --count (the loop itself never gives up).")
     var deadline: Double = 60
@@ -61,26 +72,39 @@ struct CaptureCommand: AsyncParsableCommand {
             }
             named[String(kv[0])] = value
         }
-        // Fail fast with the device's own words when the very first open is impossible (missing
-        // device, unsupported format); after that, errors are outages and the loop retries.
         let config = V4L2CaptureConfig(
             device: device, fourcc: fourcc, width: parts[0], height: parts[1], fps: fps, bufferCount: buffers,
             controls: CameraControls(named: named))
-        do {
-            try V4L2Opener(config).open().close()
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-
         var logger = Logger(label: "edgemlops.capture")
         logger.logLevel = .info
-        let loop = CaptureLoop(config: config, logger: logger) { event in
-            switch event {
-            case .outageStarted(let source, let reason): print("outage: \(source): \(reason)")
-            case .outageCleared(let source, let ns): print("recovered: \(source) after \(ns / 1_000_000) ms")
+        let loop: any FrameSource
+        if device == "synthetic" {
+            let line: SyntheticInspectionLine
+            do {
+                line = try SyntheticInspectionLine(
+                    configuration: .init(width: parts[0], height: parts[1], seed: seed)
+                )
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            loop = SyntheticFrameSource.make(line: line, fps: fps ?? 30, logger: logger)
+        } else {
+            // Fail fast with the device's own words when the very first open is impossible (missing
+            // device, unsupported format); after that, errors are outages and the loop retries.
+            do {
+                try V4L2Opener(config).open().close()
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            loop = CaptureLoop(config: config, logger: logger) { event in
+                switch event {
+                case .outageStarted(let source, let reason): print("outage: \(source): \(reason)")
+                case .outageCleared(let source, let ns): print("recovered: \(source) after \(ns / 1_000_000) ms")
+                }
             }
         }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let jpeg = JPEGCodec()
         loop.start()
         defer { loop.stop() }
         var seen: UInt64 = 0
@@ -94,9 +118,19 @@ struct CaptureCommand: AsyncParsableCommand {
                 print("skipping frame \(frame.sequence): \(error)")
                 continue
             }
-            let name = String(format: "frame-%04d.%@", written, gray ? "pgm" : "ppm")
-            let path = (out as NSString).appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: path, contents: Data(image.netpbm)) else {
+            let bytes: [UInt8]
+            let suffix: String
+            do {
+                switch encode {
+                case .png: (bytes, suffix) = (try image.pngData(), "png")
+                case .jpeg: (bytes, suffix) = (try jpeg.encode(image, quality: 92), "jpg")
+                case .ppm: (bytes, suffix) = (image.netpbm, gray ? "pgm" : "ppm")
+                }
+            } catch {
+                throw CommandFailure("cannot encode frame \(frame.sequence): \(error)")
+            }
+            let path = (out as NSString).appendingPathComponent(String(format: "frame-%04d.%@", written, suffix))
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
                 throw CommandFailure("cannot write \(path)")
             }
             written += 1
@@ -109,6 +143,7 @@ struct CaptureCommand: AsyncParsableCommand {
     }
 
     private func frame(_ config: V4L2CaptureConfig) -> String {
-        "\(config.fourcc?.description ?? "auto") \(config.width)x\(config.height)"
+        let format = device == "synthetic" ? "RGB3" : config.fourcc?.description ?? "auto"
+        return "\(format) \(config.width)x\(config.height)"
     }
 }
