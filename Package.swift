@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["CV4L2", "CTurboJPEG", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "EdgeInference", swiftSettings: swiftSettings),
+        .target(name: "EdgeInference", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .target(
             name: "EdgeAgent",
             dependencies: [

@@ -1,0 +1,66 @@
+import CKernels
+
+/// A model compiled for execution: normalized and fused graph, weights reordered and packed
+/// once, every step bound to its kernel, and a static memory plan.
+///
+/// Immutable and `Sendable`: load once, then create one ``InferenceSession`` per thread (each
+/// owns its arena). Running sessions concurrently is safe; one session must not be used by two
+/// threads at once.
+public final class CompiledModel: Sendable {
+    /// Graph inputs the caller feeds, with their static shapes (ONNX layout).
+    public let inputs: [TensorType]
+    public let inputNames: [String]
+    /// Graph outputs, ONNX layout.
+    public let outputs: [TensorType]
+    public let outputNames: [String]
+    /// Bytes of one session's arena.
+    public let arenaBytes: Int
+    /// Bytes of constants (copied, reordered and packed weights) shared by all sessions.
+    public let constantBytes: Int
+    /// Number of steps and which operators they run, in order.
+    public var stepOperators: [String] { steps.map(\.opType) }
+    /// Names of the passes that changed the graph (e.g. "qdq-fusion: 13 nodes").
+    public let passLog: [String]
+
+    let steps: [Step]
+    let values: [PlannedValue]
+    let offsets: [Int]
+    let inputIDs: [Int]
+    let outputIDs: [Int]
+    let pool: ConstantPool
+
+    /// Compiles `model`. `inputShapes` binds symbolic input dimensions.
+    public init(model: Model, inputShapes: [String: [Int]] = [:]) throws {
+        let normalized = try model.normalized(inputShapes: inputShapes)
+        var log: [String] = []
+        let types = try ShapeInference.infer(normalized, inputShapes: inputShapes)
+        var builder = PlanBuilder(model: normalized, types: types)
+        try builder.build()
+        log += builder.log
+        let plan = MemoryPlan(values: builder.values, steps: builder.steps, pinned: Set(builder.outputIDs + builder.inputIDs))
+        self.steps = builder.steps
+        self.values = builder.values
+        self.offsets = plan.offsets
+        self.arenaBytes = plan.arenaBytes
+        self.inputIDs = builder.inputIDs
+        self.outputIDs = builder.outputIDs
+        self.pool = builder.pool
+        self.constantBytes = builder.pool.byteCount
+        self.inputNames = builder.inputIDs.map { builder.values[$0].name }
+        self.inputs = builder.inputIDs.map { TensorType(builder.values[$0].elementType, builder.values[$0].shape) }
+        self.outputNames = builder.outputNames
+        self.outputs = builder.outputIDs.map { TensorType(builder.values[$0].elementType, builder.values[$0].shape) }
+        self.passLog = log
+    }
+
+    /// Loads and compiles the model at `path`.
+    public convenience init(path: String, inputShapes: [String: [Int]] = [:]) throws {
+        try self.init(model: try Model.load(path: path), inputShapes: inputShapes)
+    }
+
+    /// A new session with its own arena.
+    public func makeSession() -> InferenceSession { InferenceSession(model: self) }
+
+    /// The kernel ISA in use (EDGEMLOPS_ISA may override it).
+    public static var isa: String { String(cString: ck_isa_name(ck_isa_selected())) }
+}

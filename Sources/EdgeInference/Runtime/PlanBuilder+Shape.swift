@@ -1,0 +1,129 @@
+import CKernels
+
+/// Data movement in ONNX layout: Reshape and friends (copies), Transpose, Concat, Split, Pad, Cast.
+extension PlanBuilder {
+    mutating func lowerReshape(_ node: Node) throws {
+        let x = try standard(try value(node.inputs[0], node: node))
+        let y = try output(node)
+        appendCopy(node, input: x, output: y)
+    }
+
+    mutating func lowerTranspose(_ node: Node) throws {
+        let x = try standard(try value(node.inputs[0], node: node))
+        let y = try output(node)
+        let rank = values[x].shape.count
+        let perm = try node.ints("perm") ?? Array((0..<rank).reversed())
+        try appendTranspose(node.name, "Transpose", input: x, output: y, physicalShape: values[x].shape, perm: perm)
+    }
+
+    mutating func lowerConcat(_ node: Node) throws {
+        let inputs = try node.inputs.filter { !$0.isEmpty }.map { try standard(try value($0, node: node)) }
+        let y = try output(node)
+        let shape = values[y].shape
+        var axis = try node.int("axis", default: 0)
+        if axis < 0 { axis += shape.count }
+        let width = values[y].elementType.byteWidth
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *) * width
+        let chunks = inputs.map { values[$0].shape[axis] * inner }
+        let total = shape[axis] * inner
+        append(node.name, "Concat", inputs, [y]) { f in
+            var start = 0
+            for (i, id) in inputs.enumerated() {
+                let src = f[id], dst = f[y], n = chunks[i]
+                for o in 0..<outer { (dst + o * total + start).copyMemory(from: src + o * n, byteCount: n) }
+                start += n
+            }
+        }
+    }
+
+    mutating func lowerSplit(_ node: Node) throws {
+        let x = try standard(try value(node.inputs[0], node: node))
+        let shape = values[x].shape
+        var axis = try node.int("axis", default: 0)
+        if axis < 0 { axis += shape.count }
+        let outs = try (0..<node.outputs.count).map { try output(node, $0) }
+        let width = values[x].elementType.byteWidth
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *) * width
+        let total = shape[axis] * inner
+        let chunks = outs.map { values[$0].shape[axis] * inner }
+        append(node.name, "Split", [x], outs) { f in
+            var start = 0
+            for (i, id) in outs.enumerated() {
+                let n = chunks[i]
+                for o in 0..<outer { (f[id] + o * n).copyMemory(from: f[x] + o * total + start, byteCount: n) }
+                start += n
+            }
+        }
+    }
+
+    mutating func lowerPad(_ node: Node) throws {
+        let x = try standard(try value(node.inputs[0], node: node))
+        let y = try output(node)
+        let shape = values[x].shape, rank = shape.count
+        let raw = try constant(node, 1)?.ints() ?? []
+        var axes = try constant(node, 3)?.ints() ?? Array(0..<rank)
+        axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+        var begin = [Int](repeating: 0, count: rank)
+        for (i, a) in axes.enumerated() { begin[a] = raw[i] }
+        let mode = try node.string("mode", default: "constant")
+        var p = ck_pad_params()
+        p.rank = rank
+        p.mode = mode == "reflect" ? CK_PAD_REFLECT : (mode == "edge" ? CK_PAD_EDGE : CK_PAD_CONSTANT)
+        let ys = values[y].shape
+        withUnsafeMutableBytes(of: &p.in_shape) { b in for i in 0..<rank { b.storeBytes(of: shape[i], toByteOffset: i * 8, as: Int.self) } }
+        withUnsafeMutableBytes(of: &p.out_shape) { b in for i in 0..<rank { b.storeBytes(of: ys[i], toByteOffset: i * 8, as: Int.self) } }
+        withUnsafeMutableBytes(of: &p.pad_begin) { b in for i in 0..<rank { b.storeBytes(of: begin[i], toByteOffset: i * 8, as: Int.self) } }
+        let fill = try constant(node, 2)
+        let width = values[x].elementType.byteWidth
+        let params = Captured(p)
+        if width == 4 {
+            let v: UInt32 = fill.map { $0.elementType == .float32 ? $0.values(as: Float.self)[0].bitPattern : UInt32(bitPattern: Int32($0.doubles()[0])) } ?? 0
+            append(node.name, "Pad", [x], [y]) { f in
+                var p = params.value
+                ck_pad_x32__scalar(&p, f[x].assumingMemoryBound(to: UInt32.self), v, f[y].assumingMemoryBound(to: UInt32.self))
+            }
+        } else if width == 1 {
+            let v = fill.map { UInt8(truncatingIfNeeded: Int($0.doubles()[0])) } ?? 0
+            append(node.name, "Pad", [x], [y]) { f in
+                var p = params.value
+                ck_pad_x8__scalar(&p, f.u8(x), v, f.u8(y))
+            }
+        } else {
+            throw RuntimeError(code: .unsupported, message: "Pad on \(values[x].elementType)", node: node.name)
+        }
+    }
+
+    mutating func lowerCast(_ node: Node) throws {
+        let x = try value(node.inputs[0], node: node)
+        let y = try output(node, channelsLast: values[x].channelsLast)
+        let from = values[x].elementType, to = values[y].elementType, n = values[x].count
+        @Sendable func load(_ p: UnsafeMutableRawPointer, _ i: Int) -> Double {
+            switch from {
+            case .float32: Double(p.assumingMemoryBound(to: Float.self)[i])
+            case .int32: Double(p.assumingMemoryBound(to: Int32.self)[i])
+            case .int64: Double(p.assumingMemoryBound(to: Int64.self)[i])
+            case .int8: Double(p.assumingMemoryBound(to: Int8.self)[i])
+            default: Double(p.assumingMemoryBound(to: UInt8.self)[i])
+            }
+        }
+        let supported: Set<ElementType> = [.float32, .int32, .int64, .int8, .uint8]
+        guard supported.contains(from), supported.contains(to) else {
+            throw RuntimeError(code: .unsupported, message: "Cast from \(from) to \(to)", node: node.name)
+        }
+        append(node.name, "Cast", [x], [y]) { f in
+            let src = f[x], dst = f[y]
+            for i in 0..<n {
+                let v = min(max(load(src, i), -9.0e18), 9.0e18)
+                switch to {
+                case .float32: dst.assumingMemoryBound(to: Float.self)[i] = Float(v)
+                case .int32: dst.assumingMemoryBound(to: Int32.self)[i] = v.isFinite ? Int32(truncatingIfNeeded: Int64(v.rounded(.towardZero))) : 0
+                case .int64: dst.assumingMemoryBound(to: Int64.self)[i] = v.isFinite ? Int64(v.rounded(.towardZero)) : 0
+                case .int8: dst.assumingMemoryBound(to: Int8.self)[i] = v.isFinite ? Int8(truncatingIfNeeded: Int64(v.rounded(.towardZero))) : 0
+                default: dst.assumingMemoryBound(to: UInt8.self)[i] = v.isFinite ? UInt8(truncatingIfNeeded: Int64(v.rounded(.towardZero))) : 0
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import EdgeInference
+
+/// Runs every conformance model through the executor on ONNX Runtime's inputs and compares with
+/// ONNX Runtime's outputs (scripts/conformance/run.sh). Prints one table row per model.
+@Suite(.enabled(if: ConformanceModels.directory != nil, "set EDGEMLOPS_CONFORMANCE_MODELS to run"))
+struct ExecutorConformanceTests {
+    struct Sidecar: Decodable {
+        struct Value: Decodable { var name: String }
+        var inputs: [Value]
+        var outputs: [Value]
+        var ort_nondeterministic: Bool?
+    }
+
+    struct Row {
+        var model: String
+        var ops: String
+        var maxDiff: Double
+        var verdict: String
+        var failed: Bool
+    }
+
+    /// Largest difference between our output and ORT's, in the unit the criterion uses:
+    /// relative for float (|d| / max(|ref|, 1)), quantization steps for 8-bit, exact for integers;
+    /// dynamic models compare float outputs in steps of ORT's output range / 255.
+    static func difference(_ ours: Tensor, _ ref: Tensor, dynamic: Bool) -> (Double, Double) {
+        let a = ours.doubles(), b = ref.doubles()
+        switch ref.elementType {
+        case .float32 where dynamic:
+            let step = max((b.max() ?? 0) - (b.min() ?? 0), 1e-6) / 255
+            return (zip(a, b).map { abs($0 - $1) / step }.max() ?? 0, 1)
+        case .float32:
+            return (zip(a, b).map { abs($0 - $1) / max(abs($1), 1) }.max() ?? 0, 1e-4)
+        case .int8, .uint8:
+            return (zip(a, b).map { abs($0 - $1) }.max() ?? 0, 1)
+        default:
+            return (zip(a, b).map { abs($0 - $1) }.max() ?? 0, 0)
+        }
+    }
+
+    static func check(_ name: String) -> Row {
+        let dir = ConformanceModels.directory!
+        do {
+            let sidecar = try JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name).json")))
+            var inputs: [String: Tensor] = [:]
+            for (i, v) in sidecar.inputs.enumerated() { inputs[v.name] = try NPY.read(path: "\(dir)/\(name).in\(i).npy") }
+            let shapes = inputs.mapValues(\.shape)
+            let model = try CompiledModel(path: "\(dir)/\(name).onnx", inputShapes: shapes)
+            let session = model.makeSession()
+            session.nonFinitePolicy = .allow
+            let outputs = try session.run(inputs)
+            let ops = Set(model.stepOperators.filter { !$0.hasPrefix("Transpose(") }).sorted().joined(separator: ",")
+            var worst = 0.0, failed = false
+            for (i, v) in sidecar.outputs.enumerated() {
+                let ref = try NPY.read(path: "\(dir)/\(name).out\(i).npy")
+                guard let ours = outputs[v.name], ours.shape == ref.shape, ours.elementType == ref.elementType else {
+                    return Row(model: name, ops: ops, maxDiff: .infinity, verdict: "FAIL shape/type of \(v.name)", failed: true)
+                }
+                let (d, limit) = difference(ours, ref, dynamic: name.hasSuffix("_dynamic"))
+                worst = max(worst, d)
+                if !(d <= limit) { failed = true }
+            }
+            if failed && sidecar.ort_nondeterministic == true {
+                return Row(model: name, ops: ops, maxDiff: worst, verdict: "skip (ORT nondeterministic)", failed: false)
+            }
+            return Row(model: name, ops: ops, maxDiff: worst, verdict: failed ? "FAIL" : "ok", failed: failed)
+        } catch {
+            return Row(model: name, ops: "", maxDiff: .infinity, verdict: "ERROR \(error)", failed: true)
+        }
+    }
+
+    @Test("every conformance model runs and matches ONNX Runtime")
+    func executorMatchesOnnxRuntime() {
+        let rows = ConformanceModels.names.map(Self.check)
+        var table = "isa \(CompiledModel.isa)\n" + "model".padding(toLength: 42, withPad: " ", startingAt: 0) + " max diff    verdict  ops\n"
+        for r in rows {
+            table += r.model.padding(toLength: 42, withPad: " ", startingAt: 0)
+                + " " + String(format: "%-10.3g", r.maxDiff) + "  " + r.verdict + "  " + r.ops + "\n"
+        }
+        let passed = rows.filter { !$0.failed }.count
+        table += "conformance: \(passed)/\(rows.count) models agree with ONNX Runtime\n"
+        print(table)
+        for r in rows where r.failed { Issue.record("\(r.model): \(r.verdict) (max diff \(r.maxDiff))") }
+    }
+}
