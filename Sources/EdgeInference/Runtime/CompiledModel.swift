@@ -31,8 +31,11 @@ public final class CompiledModel: Sendable {
 
     /// Compiles `model`. `inputShapes` binds symbolic input dimensions.
     public init(model: Model, inputShapes: [String: [Int]] = [:]) throws {
-        let normalized = try model.normalized(inputShapes: inputShapes)
+        var normalized = try model.normalized(inputShapes: inputShapes)
         var log: [String] = []
+        log += normalized.fuseQDQ()
+        let folded = normalized.foldConstantDequantize()
+        if folded > 0 { log.append("constant DequantizeLinear folded: \(folded)") }
         let types = try ShapeInference.infer(normalized, inputShapes: inputShapes)
         var builder = PlanBuilder(model: normalized, types: types)
         try builder.build()

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CKernels
 
 /// Element-wise operators. They run in the layout of their inputs: broadcasting is expressed as
@@ -144,13 +149,59 @@ extension PlanBuilder {
     mutating func lowerSoftmax(_ node: Node) throws {
         let x = try standard(try value(node.inputs[0], node: node))
         let y = try output(node)
-        let axis = try node.int("axis", default: -1)
         let shape = values[x].shape
-        guard axis == -1 || axis == shape.count - 1 else {
-            throw RuntimeError(code: .unsupported, message: "Softmax over axis \(axis) (the last axis runs)", node: node.name)
+        var axis = try node.int("axis", default: -1)
+        if axis < 0 { axis += shape.count }
+        let cols = shape.isEmpty ? 1 : shape[axis]
+        let inner = shape.isEmpty ? 1 : shape[(axis + 1)...].reduce(1, *)
+        let outer = values[x].count / max(cols * inner, 1)
+        if inner == 1 {
+            append(node.name, "Softmax", [x], [y]) { f in ck_softmax_f32__scalar(outer, cols, f.f32(x), f.f32(y)) }
+            return
         }
-        let cols = shape.last ?? 1, rows = values[x].count / max(cols, 1)
-        append(node.name, "Softmax", [x], [y]) { f in ck_softmax_f32__scalar(rows, cols, f.f32(x), f.f32(y)) }
+        // Softmax over a middle axis (opset ≥ 13 with axis ≠ -1): strided, in Swift.
+        append(node.name, "Softmax(strided)", [x], [y]) { f in
+            let xp = f.f32(x), yp = f.f32(y)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let base = o * cols * inner + i
+                    var m = -Float.infinity
+                    for c in 0..<cols { m = max(m, xp[base + c * inner]) }
+                    var sum: Float = 0
+                    for c in 0..<cols {
+                        let e = expf(xp[base + c * inner] - m)
+                        yp[base + c * inner] = e
+                        sum += e
+                    }
+                    for c in 0..<cols { yp[base + c * inner] /= sum }
+                }
+            }
+        }
+    }
+
+    /// com.microsoft QLinearLeakyRelu through a 256-entry table, as ONNX Runtime evaluates it.
+    mutating func lowerQLeakyRelu(_ node: Node) throws {
+        let x = try value(node.inputs[0], node: node)
+        let y = try output(node, channelsLast: values[x].channelsLast)
+        let alpha = try node.float("alpha", default: 0.01)
+        let xs = try constant(node, 1)?.floats().first ?? 1, xz = Int32(try constant(node, 2)?.doubles().first ?? 0)
+        let ys = try constant(node, 3)?.floats().first ?? 1, yz = Int32(try constant(node, 4)?.doubles().first ?? 0)
+        let s8 = values[x].elementType == .int8
+        let (lo, hi): (Float, Float) = s8 ? (-128, 127) : (0, 255)
+        var table = [UInt8](repeating: 0, count: 256)
+        for raw in 0..<256 {
+            let q = s8 ? Int32(Int8(truncatingIfNeeded: raw)) : Int32(raw)
+            let v = Float(q - xz) * xs
+            let r = v >= 0 ? v : v * alpha
+            let out = min(max((r / ys).rounded(.toNearestOrEven) + Float(yz), lo), hi)
+            table[raw] = s8 ? UInt8(bitPattern: Int8(out)) : UInt8(out)
+        }
+        let tp = ConstPtr(raw: pool.store(table))
+        let n = values[x].count
+        append(node.name, "QLinearLeakyRelu", [x], [y]) { f in
+            let src = f.u8(x), dst = f.u8(y), t = tp.typed(UInt8.self)
+            for i in 0..<n { dst[i] = t[Int(src[i])] }
+        }
     }
 
     mutating func lowerReduceMean(_ node: Node) throws {

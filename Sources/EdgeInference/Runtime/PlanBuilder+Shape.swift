@@ -37,6 +37,49 @@ extension PlanBuilder {
         }
     }
 
+    /// com.microsoft QLinearConcat (Y_scale, Y_zero_point, then X, X_scale, X_zero_point per input):
+    /// inputs whose quantization differs from the output's are requantized through a table.
+    mutating func lowerQConcat(_ node: Node) throws {
+        let ys = try constant(node, 0)?.floats().first ?? 1, yz = Int32(try constant(node, 1)?.doubles().first ?? 0)
+        let y = try output(node)
+        let shape = values[y].shape
+        var axis = try node.int("axis", default: 0)
+        if axis < 0 { axis += shape.count }
+        let s8 = values[y].elementType == .int8
+        let (lo, hi): (Float, Float) = s8 ? (-128, 127) : (0, 255)
+        var inputs: [Int] = [], tables: [ConstPtr?] = []
+        for i in stride(from: 2, to: node.inputs.count, by: 3) {
+            inputs.append(try standard(try value(node.inputs[i], node: node)))
+            let xs = try constant(node, i + 1)?.floats().first ?? 1, xz = Int32(try constant(node, i + 2)?.doubles().first ?? 0)
+            if xs == ys && xz == yz { tables.append(nil); continue }
+            var table = [UInt8](repeating: 0, count: 256)
+            for raw in 0..<256 {
+                let q = s8 ? Int32(Int8(truncatingIfNeeded: raw)) : Int32(raw)
+                let v = min(max((Float(q - xz) * xs / ys).rounded(.toNearestOrEven) + Float(yz), lo), hi)
+                table[raw] = s8 ? UInt8(bitPattern: Int8(v)) : UInt8(v)
+            }
+            tables.append(ConstPtr(raw: pool.store(table)))
+        }
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let chunks = inputs.map { values[$0].shape[axis] * inner }
+        let total = shape[axis] * inner
+        let maps = tables, sources = inputs
+        append(node.name, "QLinearConcat", inputs, [y]) { f in
+            var start = 0
+            for (i, id) in sources.enumerated() {
+                let src = f.u8(id), dst = f.u8(y), n = chunks[i]
+                for o in 0..<outer {
+                    if let t = maps[i]?.typed(UInt8.self) {
+                        for j in 0..<n { dst[o * total + start + j] = t[Int(src[o * n + j])] }
+                    } else {
+                        (dst + o * total + start).update(from: src + o * n, count: n)
+                    }
+                }
+                start += n
+            }
+        }
+    }
+
     mutating func lowerSplit(_ node: Node) throws {
         let x = try standard(try value(node.inputs[0], node: node))
         let shape = values[x].shape

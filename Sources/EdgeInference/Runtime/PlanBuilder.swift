@@ -185,6 +185,7 @@ struct PlanBuilder {
         case ("", "Relu"), ("", "Clip"), ("", "LeakyRelu"), ("", "Sigmoid"), ("", "HardSigmoid"), ("", "HardSwish"):
             try lowerUnary(node)
         case ("com.microsoft", "QLinearSigmoid"): try lowerQSigmoid(node)
+        case ("com.microsoft", "QLinearLeakyRelu"): try lowerQLeakyRelu(node)
         case ("", "MaxPool"), ("", "AveragePool"), ("com.microsoft", "QLinearAveragePool"): try lowerPool(node)
         case ("", "GlobalAveragePool"), ("com.microsoft", "QLinearGlobalAveragePool"): try lowerGlobalPool(node)
         case ("", "Softmax"): try lowerSoftmax(node)
@@ -193,6 +194,7 @@ struct PlanBuilder {
             try lowerReshape(node)
         case ("", "Transpose"): try lowerTranspose(node)
         case ("", "Concat"): try lowerConcat(node)
+        case ("com.microsoft", "QLinearConcat"): try lowerQConcat(node)
         case ("", "Split"): try lowerSplit(node)
         case ("", "Pad"): try lowerPad(node)
         case ("", "Resize"): try lowerResize(node)
