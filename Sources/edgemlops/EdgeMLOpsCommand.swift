@@ -17,6 +17,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,
+            InferCommand.self,
         ]
     )
 }

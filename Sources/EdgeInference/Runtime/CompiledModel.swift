@@ -30,7 +30,11 @@ public final class CompiledModel: Sendable {
     let pool: ConstantPool
 
     /// Compiles `model`. `inputShapes` binds symbolic input dimensions.
+    ///
+    /// - Throws: ``RuntimeError`` when a bound shape contradicts a declared dimension or names no
+    ///   input, or an operator cannot run; ``ONNXError`` from normalization and shape inference.
     public init(model: Model, inputShapes: [String: [Int]] = [:]) throws {
+        try Self.checkBindings(model, inputShapes)
         var normalized = try model.normalized(inputShapes: inputShapes)
         var log: [String] = []
         log += normalized.fuseQDQ()
@@ -59,6 +63,24 @@ public final class CompiledModel: Sendable {
     /// Loads and compiles the model at `path`.
     public convenience init(path: String, inputShapes: [String: [Int]] = [:]) throws {
         try self.init(model: try Model.load(path: path), inputShapes: inputShapes)
+    }
+
+    /// Bound shapes may only fill symbolic or unknown dimensions, never change a declared one.
+    static func checkBindings(_ model: Model, _ shapes: [String: [Int]]) throws(RuntimeError) {
+        let inputs = model.graph.runtimeInputs
+        for (name, given) in shapes {
+            guard let input = inputs.first(where: { $0.name == name }) else {
+                throw RuntimeError(code: .invalidInput, message: "the model has no input '\(name)'; its inputs are \(inputs.map(\.name).joined(separator: ", "))", value: name)
+            }
+            guard let declared = input.shape else { continue }
+            let mismatch = declared.count != given.count || zip(declared, given).contains { d, g in
+                if case .value(let v) = d { return v != Int64(g) }
+                return false
+            }
+            if mismatch {
+                throw RuntimeError(code: .invalidInput, message: "input '\(name)' must have shape \(input.typeDescription), got \(given)", value: name)
+            }
+        }
     }
 
     /// A new session with its own arena.
