@@ -112,6 +112,12 @@ struct PlanBuilder {
     private mutating func convert(_ id: Int, toChannelsLast: Bool) throws -> Int {
         if let done = converted[id] { return done }
         let v = values[id]
+        // When every spatial dimension or the channel dimension is 1, both layouts have the same
+        // bytes (e.g. GlobalAveragePool's N×C×1×1): relabel instead of moving data.
+        if v.shape.dropFirst(2).allSatisfy({ $0 == 1 }) || v.shape[1] == 1 {
+            values[id].channelsLast = toChannelsLast
+            return id
+        }
         let rank = v.shape.count
         let physIn = v.physicalShape
         let perm: [Int] = toChannelsLast ? [0] + Array(2..<rank) + [1] : [0, rank - 1] + Array(1..<(rank - 1))
