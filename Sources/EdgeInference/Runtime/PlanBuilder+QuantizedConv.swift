@@ -69,6 +69,12 @@ extension PlanBuilder {
             params.y_zero_point = Int32(try constant(node, 7)?.doubles().first ?? 0)
         }
         let xZeroID = integer ? try node.input(2).map { try value($0, node: node) } : nil
+        if !integer, !depthwise, let wT = try constant(node, 5), let sT = try constant(node, 4),
+            lowerPackedQConv(node, g: g, params: params, weights: packed, bias: bias, wScale: sT.floats(),
+                             wZero: wT.doubles().map { Int32($0) }, x: x, y: y)
+        {
+            return
+        }
         let geometry = Captured(g), q = Captured(params)
         let inputs = [x] + (xZeroID.map { [$0] } ?? [])
         switch (integer, yType, depthwise) {
