@@ -85,3 +85,43 @@ struct ExecutorConformanceTests {
         for r in rows where r.failed { Issue.record("\(r.model): \(r.verdict) (max diff \(r.maxDiff))") }
     }
 }
+
+/// Mutated conformance models (the ONNX fuzz corpus) that still load are compiled and run on
+/// zero inputs: every outcome must be a result or an error, never a crash.
+@Suite(.enabled(if: ConformanceModels.directory != nil, "set EDGEMLOPS_CONFORMANCE_MODELS to run"))
+struct ExecutorFuzzTests {
+    @Test("mutated models compile and run, or fail with an error", arguments: ConformanceModels.names)
+    func mutatedModelsNeverCrash(name: String) throws {
+        let bytes = try ByteStorage.map(path: ConformanceModels.directory! + "/" + name + ".onnx").all.bytes
+        let offsets = FuzzTests.lengthFieldOffsets(bytes)
+        var rng = SplitMix64(seed: UInt64(bytes.count) &* 37)
+        var ran = 0
+        for _ in 0..<200 {
+            let mutated = FuzzTests.mutate(bytes, lengthOffsets: offsets, rng: &rng)
+            guard let proto = try? ModelProto(decoding: ByteSlice(copying: mutated)),
+                let model = try? Model(proto: proto, baseDirectory: ConformanceModels.directory)
+            else { continue }
+            do {
+                // EDGEMLOPS_FUZZ_DUMP=1 keeps the mutant being run in /tmp/rt_mutant.onnx, to reproduce a crash.
+                if ProcessInfo.processInfo.environment["EDGEMLOPS_FUZZ_DUMP"] != nil {
+                    try Data(mutated).write(to: URL(fileURLWithPath: "/tmp/rt_mutant.onnx"))
+                }
+                let compiled = try CompiledModel(model: model)
+                guard compiled.arenaBytes <= 64 << 20 else { continue }
+                var inputs: [String: Tensor] = [:]
+                for (i, type) in compiled.inputs.enumerated() {
+                    let count = type.shape.reduce(1, *) * type.elementType.byteWidth
+                    inputs[compiled.inputNames[i]] = try Tensor(
+                        elementType: type.elementType, shape: type.shape, data: ByteSlice(copying: [UInt8](repeating: 0, count: count)))
+                }
+                _ = try compiled.makeSession().run(inputs)
+                ran += 1
+            } catch let error as RuntimeError {
+                #expect(!error.message.isEmpty)
+            } catch let error as ONNXError {
+                #expect(!error.message.isEmpty)
+            }
+        }
+        print("fuzz \(name): \(ran) of 200 mutants ran")
+    }
+}

@@ -45,6 +45,9 @@ public final class CompiledModel: Sendable {
         try builder.build()
         log += builder.log
         let plan = MemoryPlan(values: builder.values, steps: builder.steps, pinned: Set(builder.outputIDs + builder.inputIDs))
+        guard plan.arenaBytes <= Self.maxArenaBytes else {
+            throw RuntimeError(code: .unsupported, message: "the model needs a \(plan.arenaBytes)-byte arena (at most \(Self.maxArenaBytes))")
+        }
         self.steps = builder.steps
         self.values = builder.values
         self.offsets = plan.offsets
@@ -59,6 +62,9 @@ public final class CompiledModel: Sendable {
         self.outputs = builder.outputIDs.map { TensorType(builder.values[$0].elementType, builder.values[$0].shape) }
         self.passLog = log
     }
+
+    /// Largest arena a session may allocate (4 GiB): larger plans come from absurd dimensions.
+    public static let maxArenaBytes = 1 << 32
 
     /// Loads and compiles the model at `path`.
     public convenience init(path: String, inputShapes: [String: [Int]] = [:]) throws {

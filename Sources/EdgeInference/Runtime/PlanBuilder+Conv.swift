@@ -10,6 +10,7 @@ extension PlanBuilder {
         }
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: spatial)
+        try checkSpatialAttributes(node, spatial: spatial, kernel: kernel, strides: strides, dilations: dilations)
         let begin = try padsBegin(node, x: Array(x.dropFirst(2)), y: Array(y.dropFirst(2)), kernel: kernel, strides: strides, dilations: dilations)
         func two(_ a: [Int]) -> (Int, Int) { spatial == 1 ? (1, a[0]) : (a[0], a[1]) }
         let (ih, iw) = two(Array(x.dropFirst(2)))
@@ -22,6 +23,17 @@ extension PlanBuilder {
             batch: x[0], in_h: ih, in_w: iw, in_c: x[1], out_h: oh, out_w: ow, out_c: y[1],
             kernel_h: kh, kernel_w: kw, stride_h: sh, stride_w: sw, dilation_h: dh, dilation_w: dw,
             pad_top: pt, pad_left: pl, groups: groups)
+    }
+
+    /// Attribute lists must have one entry per spatial axis (two for pads) before they are indexed.
+    func checkSpatialAttributes(_ node: Node, spatial: Int, kernel: [Int], strides: [Int], dilations: [Int]) throws {
+        let pads = try node.ints("pads")
+        guard kernel.count == spatial, strides.count == spatial, dilations.count == spatial,
+            pads.map({ $0.count == 2 * spatial }) ?? true,
+            (kernel + strides + dilations + (pads ?? [])).allSatisfy({ $0 >= 0 })
+        else {
+            throw RuntimeError(code: .invalidModel, message: "\(node.opType): kernel, strides, dilations and pads must match \(spatial) spatial axes", node: node.name)
+        }
     }
 
     /// Leading pads per spatial axis, from `pads` or `auto_pad`.
@@ -81,6 +93,10 @@ extension PlanBuilder {
         let wv = w.values(as: Float.self)
         let bias = try constant(node, 2)?.values(as: Float.self) ?? [Float](repeating: 0, count: oc)
         let depthwise = groups == g.in_c && groups > 1 && icg == 1
+        try check(depthwise ? ck_dwconv2d_check(&g, 0) : ck_conv2d_check(&g, 0), node.name)
+        guard wv.count == oc * icg * kh * kw, bias.count == oc else {
+            throw RuntimeError(code: .invalidModel, message: "Conv weights/bias do not match the geometry", node: node.name)
+        }
         var packed = [Float](repeating: 0, count: wv.count)
         for o in 0..<oc {
             for i in 0..<icg {
@@ -97,9 +113,6 @@ extension PlanBuilder {
             }
         }
         let wp = ConstPtr(raw: pool.store(packed)), bp = ConstPtr(raw: pool.store(bias))
-        if let message = ck_conv2d_check(&g, 0) {
-            throw RuntimeError(code: .invalidModel, message: String(cString: message), node: node.name)
-        }
         let geometry = Captured(g), fusedClamp = clamp
         if depthwise {
             append(node.name, "Conv(depthwise)", [x], [y]) { f in
@@ -127,6 +140,10 @@ extension PlanBuilder {
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: spatial)
         let outPad = try node.ints("output_padding") ?? Array(repeating: 0, count: spatial)
+        guard spatial == 1 || spatial == 2, outPad.count == spatial else {
+            throw RuntimeError(code: .unsupported, message: "ConvTranspose over \(spatial) spatial axes with \(outPad.count) output_padding values (1-D and 2-D run)", node: node.name)
+        }
+        try checkSpatialAttributes(node, spatial: spatial, kernel: kernel, strides: strides, dilations: dilations)
         var begin: [Int] = []
         let autoPad = try node.string("auto_pad", default: "NOTSET")
         for i in 0..<spatial {
@@ -145,13 +162,20 @@ extension PlanBuilder {
         let st = spatial == 1 ? (1, strides[0]) : (strides[0], strides[1])
         let dl = spatial == 1 ? (1, dilations[0]) : (dilations[0], dilations[1])
         let pd = spatial == 1 ? (0, begin[0]) : (begin[0], begin[1])
-        let g = ck_conv2d_geometry(
+        var g = ck_conv2d_geometry(
             batch: xs[0], in_h: ih, in_w: iw, in_c: xs[1], out_h: oh, out_w: ow, out_c: ys[1],
             kernel_h: kh, kernel_w: kw, stride_h: st.0, stride_w: st.1, dilation_h: dl.0, dilation_w: dl.1,
             pad_top: pd.0, pad_left: pd.1, groups: groups)
+        try check(ck_conv2d_check(&g, 0), node.name)
+        guard begin.allSatisfy({ $0 >= 0 }) else {
+            throw RuntimeError(code: .unsupported, message: "ConvTranspose with negative padding", node: node.name)
+        }
         // ONNX W [C_in][C_out/g][k…] → [oc][kh][kw][ic/g]
         let cin = xs[1], coutg = ys[1] / groups, cing = cin / groups
         let wv = w.values(as: Float.self)
+        guard wv.count == cin * coutg * kh * kw else {
+            throw RuntimeError(code: .invalidModel, message: "ConvTranspose weights do not match the geometry", node: node.name)
+        }
         var packed = [Float](repeating: 0, count: wv.count)
         for i in 0..<cin {
             for j in 0..<coutg {
@@ -164,6 +188,9 @@ extension PlanBuilder {
             }
         }
         let bias = try constant(node, 2)?.values(as: Float.self) ?? [Float](repeating: 0, count: ys[1])
+        guard bias.count == ys[1] else {
+            throw RuntimeError(code: .invalidModel, message: "ConvTranspose bias has \(bias.count) entries for \(ys[1]) channels", node: node.name)
+        }
         let wp = ConstPtr(raw: pool.store(packed)), bp = ConstPtr(raw: pool.store(bias))
         let geometry = Captured(g)
         append(node.name, "ConvTranspose", [x], [y]) { f in

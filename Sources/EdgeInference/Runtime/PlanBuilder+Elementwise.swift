@@ -29,6 +29,10 @@ extension PlanBuilder {
         withUnsafeMutableBytes(of: &bc.shape) { p in for i in 0..<rank { p.storeBytes(of: shape[perm[i]], toByteOffset: i * 8, as: Int.self) } }
         withUnsafeMutableBytes(of: &bc.a_stride) { p in for i in 0..<rank { p.storeBytes(of: ys.isEmpty ? 0 : sa[perm[i]], toByteOffset: i * 8, as: Int.self) } }
         withUnsafeMutableBytes(of: &bc.b_stride) { p in for i in 0..<rank { p.storeBytes(of: ys.isEmpty ? 0 : sb[perm[i]], toByteOffset: i * 8, as: Int.self) } }
+        for id in [a, b] where values[id].shape.count > rank {
+            throw RuntimeError(code: .invalidModel, message: "operand rank \(values[id].shape.count) exceeds the result's \(rank)", node: node.name)
+        }
+        try check(ck_broadcast_check(&bc), node.name)
         return bc
     }
 
@@ -131,6 +135,9 @@ extension PlanBuilder {
             throw RuntimeError(code: .invalidModel, message: "BatchNormalization parameters missing", node: node.name)
         }
         let sd = s.doubles(), bd = bias.doubles(), md = mean.doubles(), vd = v.doubles()
+        guard values[x].shape.count >= 2, [sd.count, bd.count, md.count, vd.count].allSatisfy({ $0 == values[x].shape[1] }) else {
+            throw RuntimeError(code: .invalidModel, message: "BatchNormalization parameters do not match the channels", node: node.name)
+        }
         let factor = (0..<sd.count).map { Float(sd[$0] / (vd[$0] + Double(eps)).squareRoot()) }
         let shift = (0..<sd.count).map { Float(bd[$0] - md[$0] * sd[$0] / (vd[$0] + Double(eps)).squareRoot()) }
         let c = values[x].shape[1]

@@ -29,7 +29,8 @@ extension PlanBuilder {
             cRow = full[0] == 1 ? 0 : full[1]
             cCol = full[1] == 1 ? 0 : 1
         }
-        let g = ck_gemm_geometry(m: m, n: n, k: k, trans_a: Int32(transA), trans_b: Int32(transB), lda: sa[1], ldb: sb[1], ldy: n)
+        var g = ck_gemm_geometry(m: m, n: n, k: k, trans_a: Int32(transA), trans_b: Int32(transB), lda: sa[1], ldb: sb[1], ldy: n)
+        try check(ck_gemm_check(&g, 0), node.name)
         let geometry = Captured(g)
         let cc = c, cr = cRow, ccl = cCol, fusedClamp = clamp
         append(node.name, "Gemm", [a, b] + (c.map { [$0] } ?? []), [y]) { f in
@@ -70,7 +71,9 @@ extension PlanBuilder {
         let b = try standard(try value(node.inputs[1], node: node))
         let y = try output(node)
         let (offsets, m, k, n) = matmulBatches(values[a].shape, values[b].shape, values[y].shape)
-        let g = Captured(ck_gemm_geometry(m: m, n: n, k: k, trans_a: 0, trans_b: 0, lda: k, ldb: n, ldy: n))
+        var geometry0 = ck_gemm_geometry(m: m, n: n, k: k, trans_a: 0, trans_b: 0, lda: k, ldb: n, ldy: n)
+        try check(ck_gemm_check(&geometry0, 0), node.name)
+        let g = Captured(geometry0)
         let batches = offsets.map { [$0.0, $0.1, $0.2] }
         append(node.name, "MatMul", [a, b], [y]) { f in
             var geometry = g.value
@@ -119,7 +122,14 @@ extension PlanBuilder {
         let biasFull = bias.map { $0.count == n ? $0 : [Int32](repeating: $0.first ?? 0, count: n) } ?? [Int32](repeating: 0, count: n)
         let bp = ConstPtr(raw: pool.store(biasFull))
         let aZeroID = try idx.aZ.flatMap { node.input($0) }.map { try value($0, node: node) }
-        let g = Captured(ck_gemm_geometry(m: m, n: n, k: k, trans_a: 0, trans_b: Int32(transB), lda: k, ldb: sb[1], ldy: n))
+        var geometry0 = ck_gemm_geometry(m: m, n: n, k: k, trans_a: 0, trans_b: Int32(transB), lda: k, ldb: sb[1], ldy: n)
+        try check(ck_gemm_check(&geometry0, 1), node.name)
+        guard (transB != 0 ? sb[1] : sb[0]) == k, bias.map({ $0.count == 1 || $0.count == n }) ?? true else {
+            throw RuntimeError(code: .invalidModel, message: "\(op) B or bias does not match A", node: node.name)
+        }
+        try checkCount(idx.bS.flatMap { try? constant(node, $0) }?.count ?? 1, channels: n, "b_scale", node)
+        try checkCount(idx.bZ.flatMap { try? constant(node, $0) }?.count ?? 1, channels: n, "b_zero_point", node)
+        let g = Captured(geometry0)
         let q = Captured(p)
         let inputs = [a, b] + (aZeroID.map { [$0] } ?? [])
         let kind: Int = op == "MatMulInteger" ? 0 : (yType == .float32 ? 1 : (yType == .int8 ? 2 : 3))

@@ -13,6 +13,7 @@ extension PlanBuilder {
         }
         let strides = try node.ints("strides") ?? Array(repeating: 1, count: spatial)
         let dilations = try node.ints("dilations") ?? Array(repeating: 1, count: spatial)
+        try checkSpatialAttributes(node, spatial: spatial, kernel: kernel, strides: strides, dilations: dilations)
         let begin = try padsBegin(node, x: Array(xs.dropFirst(2)), y: Array(ys.dropFirst(2)), kernel: kernel, strides: strides, dilations: dilations)
         var end = try node.ints("pads").map { Array($0.suffix(spatial)) } ?? Array(repeating: 0, count: spatial)
         if try node.string("auto_pad", default: "NOTSET") != "NOTSET" {

@@ -33,14 +33,15 @@ extension PlanBuilder {
         let groups = try node.int("group", default: 1)
         let y = try output(node, channelsLast: true)
         var g = try convGeometry(node, x: values[x].shape, y: values[y].shape, kernel: Array(w.shape.dropFirst(2)), groups: groups)
-        if let message = ck_conv2d_check(&g, 1) {
-            throw RuntimeError(code: .invalidModel, message: String(cString: message), node: node.name)
-        }
         let oc = g.out_c, icg = g.in_c / groups, kh = g.kernel_h, kw = g.kernel_w
         let xType = values[x].elementType, wType = w.elementType
         let yType = values[y].elementType
         let depthwise = !integer && groups == g.in_c && groups > 1 && icg == 1
+        try check(depthwise ? ck_dwconv2d_check(&g, 1) : ck_conv2d_check(&g, 1), node.name)
         let wb = w.values(as: UInt8.self)
+        guard wb.count == oc * icg * kh * kw, w.elementType.byteWidth == 1 else {
+            throw RuntimeError(code: .invalidModel, message: "\(node.opType) weights do not match the geometry", node: node.name)
+        }
         var packed = [UInt8](repeating: 0, count: wb.count)
         for o in 0..<oc {
             for i in 0..<icg {
@@ -54,9 +55,15 @@ extension PlanBuilder {
         }
         let wp = ConstPtr(raw: pool.store(packed))
         let bias = try (integer ? nil : constant(node, 8))?.values(as: Int32.self) ?? [Int32](repeating: 0, count: oc)
+        guard bias.count == oc else {
+            throw RuntimeError(code: .invalidModel, message: "\(node.opType) bias has \(bias.count) entries for \(oc) channels", node: node.name)
+        }
         let bp = ConstPtr(raw: pool.store(bias))
         let wScale = try integer ? channelArray(nil, count: oc, default: 1) : channelArray(constant(node, 4), count: oc, default: 1)
         let wZero = try zeroPointArray(constant(node, integer ? 3 : 5))
+        let wScaleCount = integer ? 1 : try constant(node, 4)?.count ?? 1
+        try checkCount(wScaleCount, channels: oc, "w_scale", node)
+        try checkCount(try constant(node, integer ? 3 : 5)?.count ?? 1, channels: oc, "w_zero_point", node)
         var params = ck_qconv_params()
         params.x_type = Self.qtype(xType)
         params.w_type = Self.qtype(wType)

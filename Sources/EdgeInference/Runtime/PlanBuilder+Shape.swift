@@ -47,6 +47,9 @@ extension PlanBuilder {
         if axis < 0 { axis += shape.count }
         let s8 = values[y].elementType == .int8
         let (lo, hi): (Float, Float) = s8 ? (-128, 127) : (0, 255)
+        guard node.inputs.count >= 5, (node.inputs.count - 2) % 3 == 0 else {
+            throw RuntimeError(code: .invalidModel, message: "QLinearConcat takes Y_scale, Y_zero_point and triples (X, scale, zero point)", node: node.name)
+        }
         var inputs: [Int] = [], tables: [ConstPtr?] = []
         for i in stride(from: 2, to: node.inputs.count, by: 3) {
             inputs.append(try standard(try value(node.inputs[i], node: node)))
@@ -108,6 +111,9 @@ extension PlanBuilder {
         let raw = try constant(node, 1)?.ints() ?? []
         var axes = try constant(node, 3)?.ints() ?? Array(0..<rank)
         axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+        guard rank >= 1, rank <= 8, raw.count == 2 * axes.count, axes.allSatisfy({ $0 >= 0 && $0 < rank }) else {
+            throw RuntimeError(code: .invalidModel, message: "Pad: \(raw.count) pads for \(axes.count) axes of a rank-\(rank) tensor", node: node.name)
+        }
         var begin = [Int](repeating: 0, count: rank)
         for (i, a) in axes.enumerated() { begin[a] = raw[i] }
         let mode = try node.string("mode", default: "constant")
@@ -118,17 +124,18 @@ extension PlanBuilder {
         withUnsafeMutableBytes(of: &p.in_shape) { b in for i in 0..<rank { b.storeBytes(of: shape[i], toByteOffset: i * 8, as: Int.self) } }
         withUnsafeMutableBytes(of: &p.out_shape) { b in for i in 0..<rank { b.storeBytes(of: ys[i], toByteOffset: i * 8, as: Int.self) } }
         withUnsafeMutableBytes(of: &p.pad_begin) { b in for i in 0..<rank { b.storeBytes(of: begin[i], toByteOffset: i * 8, as: Int.self) } }
+        try check(ck_pad_check(&p), node.name)
         let fill = try constant(node, 2)
         let width = values[x].elementType.byteWidth
         let params = Captured(p)
         if width == 4 {
-            let v: UInt32 = fill.map { $0.elementType == .float32 ? $0.values(as: Float.self)[0].bitPattern : UInt32(bitPattern: Int32($0.doubles()[0])) } ?? 0
+            let v: UInt32 = fill.flatMap { t in t.elementType == .float32 ? t.values(as: Float.self).first?.bitPattern : t.doubles().first.map { UInt32(bitPattern: Int32(clamping: Int64($0))) } } ?? 0
             append(node.name, "Pad", [x], [y]) { f in
                 var p = params.value
                 ck_pad_x32__scalar(&p, f[x].assumingMemoryBound(to: UInt32.self), v, f[y].assumingMemoryBound(to: UInt32.self))
             }
         } else if width == 1 {
-            let v = fill.map { UInt8(truncatingIfNeeded: Int($0.doubles()[0])) } ?? 0
+            let v = fill.flatMap { $0.doubles().first.map { UInt8(truncatingIfNeeded: Int64($0)) } } ?? 0
             append(node.name, "Pad", [x], [y]) { f in
                 var p = params.value
                 ck_pad_x8__scalar(&p, f.u8(x), v, f.u8(y))

@@ -26,6 +26,15 @@ struct PlanBuilder {
     }
 
     mutating func build() throws {
+        // Kernels divide by dimensions and index with them; empty tensors never occur in the edge
+        // models we run, so they are refused up front instead of special-cased in every kernel.
+        for node in model.graph.nodes {
+            for name in node.inputs + node.outputs where !name.isEmpty {
+                if let t = types[name], t.shape.contains(0) {
+                    throw RuntimeError(code: .unsupported, message: "'\(name)' is an empty tensor \(t.shape)", node: node.name, value: name)
+                }
+            }
+        }
         for input in model.graph.runtimeInputs {
             let type = try type(of: input.name, node: nil)
             inputIDs.append(newValue(input.name, type.elementType, type.shape))
@@ -95,6 +104,20 @@ struct PlanBuilder {
         steps.append(Step(node: node, opType: op, inputs: inputs, outputs: outputs, run: run))
     }
 
+    /// Throws the message of a `ck_*_check` validator, if it returned one.
+    func check(_ message: UnsafePointer<CChar>?, _ node: String) throws {
+        if let message {
+            throw RuntimeError(code: .invalidModel, message: String(cString: message), node: node)
+        }
+    }
+
+    /// Throws unless a parameter array has one entry or one per channel (kernels index it by channel).
+    func checkCount(_ count: Int, channels: Int, _ what: String, _ node: Node) throws {
+        guard count == 1 || count == channels else {
+            throw RuntimeError(code: .invalidModel, message: "\(what) has \(count) entries for \(channels) channels", node: node.name)
+        }
+    }
+
     // MARK: layout
 
     /// `id` in ONNX layout (inserting a channels-last → standard transpose if needed).
@@ -134,9 +157,10 @@ struct PlanBuilder {
         let shape = physicalShape.map { size_t($0) }
         let p = perm.map { size_t($0) }
         let rank = shape.count
-        guard rank <= 8 else {
-            throw RuntimeError(code: .unsupported, message: "transpose of rank \(rank) (at most 8)", node: node)
+        guard rank <= 8, perm.count == rank else {
+            throw RuntimeError(code: .unsupported, message: "transpose of rank \(rank) with \(perm.count) axes in perm (at most 8)", node: node)
         }
+        try check(ck_transpose_check(rank, shape, p), node)
         switch width {
         case 1:
             append(node, op, [input], [output]) { f in
@@ -179,6 +203,7 @@ struct PlanBuilder {
     // MARK: dispatch
 
     mutating func lower(_ node: Node) throws {
+        try checkInputTypes(node)
         switch (node.domain, node.opType) {
         case ("", "Conv"): try lowerConv(node)
         case ("", "ConvTranspose"): try lowerConvTranspose(node)
