@@ -94,4 +94,13 @@ public final class CompiledModel: Sendable {
 
     /// The kernel ISA in use (EDGEMLOPS_ISA may override it).
     public static var isa: String { String(cString: ck_isa_name(ck_isa_selected())) }
+
+    /// Why EDGEMLOPS_ISA was ignored, when it was: an unknown name or a path this CPU lacks.
+    public static var isaOverrideProblem: String? {
+        switch ck_isa_override_status() {
+        case CK_ISA_OVERRIDE_UNKNOWN: "EDGEMLOPS_ISA names no kernel path (scalar, neon, neondot, avx2, avx512vnni); using \(isa)"
+        case CK_ISA_OVERRIDE_UNAVAILABLE: "EDGEMLOPS_ISA names a kernel path this CPU lacks; using \(isa)"
+        default: nil
+        }
+    }
 }

@@ -37,15 +37,3 @@ final class ConstantPool: @unchecked Sendable {
         for p in buffers { p.deallocate() }
     }
 }
-
-/// A raw pointer into the constant pool, captured by step closures. The pool outlives them.
-struct ConstPtr: @unchecked Sendable {
-    let raw: UnsafeMutableRawPointer
-    func typed<T>(_: T.Type) -> UnsafeMutablePointer<T> { raw.assumingMemoryBound(to: T.self) }
-}
-
-/// A C parameter struct (which may hold pointers into the constant pool) captured by a step.
-struct Captured<T>: @unchecked Sendable {
-    var value: T
-    init(_ value: T) { self.value = value }
-}

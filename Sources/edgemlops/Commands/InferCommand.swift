@@ -55,6 +55,9 @@ struct InferCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let problem = CompiledModel.isaOverrideProblem {
+            FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        }
         let files = try parseTensors()
         var inputs: [String: Tensor] = [:]
         for (name, path) in files {
