@@ -16,60 +16,38 @@ extension PlanBuilder {
         try appendTranspose(node.name, "Transpose", input: x, output: y, physicalShape: values[x].shape, perm: perm)
     }
 
+    /// Concat; when every input is stored channels-last, it concatenates in that layout (axis
+    /// mapped to the stored order) so a CNN's skip connections need no transposes.
     mutating func lowerConcat(_ node: Node) throws {
-        let inputs = try node.inputs.filter { !$0.isEmpty }.map { try standard(try value($0, node: node)) }
-        let y = try output(node)
-        let shape = values[y].shape
+        let given = try node.inputs.filter { !$0.isEmpty }.map { try value($0, node: node) }
+        let t = try type(of: node.outputs[0], node: node)
         var axis = try node.int("axis", default: 0)
-        if axis < 0 { axis += shape.count }
-        let width = values[y].elementType.byteWidth
-        let outer = shape[..<axis].reduce(1, *)
-        let inner = shape[(axis + 1)...].reduce(1, *) * width
-        let chunks = inputs.map { values[$0].shape[axis] * inner }
-        let total = shape[axis] * inner
-        append(node.name, "Concat", inputs, [y]) { f in
-            var start = 0
-            for (i, id) in inputs.enumerated() {
-                let src = f[id], dst = f[y], n = chunks[i]
-                for o in 0..<outer { (dst + o * total + start).copyMemory(from: src + o * n, byteCount: n) }
-                start += n
-            }
-        }
+        if axis < 0 { axis += t.shape.count }
+        let last = (t.shape.count == 3 || t.shape.count == 4) && given.allSatisfy { values[$0].channelsLast }
+        let inputs = last ? given : try given.map { try standard($0) }
+        let y = newValue(node.outputs[0], t.elementType, t.shape, channelsLast: last)
+        try appendConcat(node, inputs: inputs, output: y, axis: axis, tables: nil)
     }
 
-    /// com.microsoft QLinearConcat (Y_scale, Y_zero_point, then X, X_scale, X_zero_point per input):
-    /// inputs whose quantization differs from the output's are requantized through a table.
-    mutating func lowerQConcat(_ node: Node) throws {
-        let ys = try constant(node, 0)?.floats().first ?? 1, yz = Int32(try constant(node, 1)?.doubles().first ?? 0)
-        let y = try output(node)
-        let shape = values[y].shape
-        var axis = try node.int("axis", default: 0)
-        if axis < 0 { axis += shape.count }
-        let s8 = values[y].elementType == .int8
-        let (lo, hi): (Float, Float) = s8 ? (-128, 127) : (0, 255)
-        guard node.inputs.count >= 5, (node.inputs.count - 2) % 3 == 0 else {
-            throw RuntimeError(code: .invalidModel, message: "QLinearConcat takes Y_scale, Y_zero_point and triples (X, scale, zero point)", node: node.name)
+    /// Byte-wise concatenation along logical `axis` in the inputs' common layout, optionally
+    /// mapping each input's bytes through a 256-entry table (QLinearConcat requantization).
+    mutating func appendConcat(_ node: Node, inputs: [Int], output y: Int, axis: Int, tables: [ConstPtr?]?) throws {
+        let last = values[y].channelsLast
+        let rank = values[y].shape.count
+        guard axis >= 0, axis < rank else {
+            throw RuntimeError(code: .invalidModel, message: "Concat axis \(axis) for rank \(rank)", node: node.name)
         }
-        var inputs: [Int] = [], tables: [ConstPtr?] = []
-        for i in stride(from: 2, to: node.inputs.count, by: 3) {
-            inputs.append(try standard(try value(node.inputs[i], node: node)))
-            let xs = try constant(node, i + 1)?.floats().first ?? 1, xz = Int32(try constant(node, i + 2)?.doubles().first ?? 0)
-            if xs == ys && xz == yz { tables.append(nil); continue }
-            var table = [UInt8](repeating: 0, count: 256)
-            for raw in 0..<256 {
-                let q = s8 ? Int32(Int8(truncatingIfNeeded: raw)) : Int32(raw)
-                let v = min(max((Float(q - xz) * xs / ys).rounded(.toNearestOrEven) + Float(yz), lo), hi)
-                table[raw] = s8 ? UInt8(bitPattern: Int8(v)) : UInt8(v)
-            }
-            tables.append(ConstPtr(raw: pool.store(table)))
-        }
-        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
-        let chunks = inputs.map { values[$0].shape[axis] * inner }
-        let total = shape[axis] * inner
-        let maps = tables, sources = inputs
-        append(node.name, "QLinearConcat", inputs, [y]) { f in
+        let physicalAxis = !last ? axis : (axis == 0 ? 0 : (axis == 1 ? rank - 1 : axis - 1))
+        let shape = values[y].physicalShape
+        let width = values[y].elementType.byteWidth
+        let outer = shape[..<physicalAxis].reduce(1, *)
+        let inner = shape[(physicalAxis + 1)...].reduce(1, *) * width
+        let chunks = inputs.map { values[$0].physicalShape[physicalAxis] * inner }
+        let total = shape[physicalAxis] * inner
+        let maps = tables ?? inputs.map { _ in nil }
+        append(node.name, node.opType + (last ? "(NHWC)" : ""), inputs, [y]) { f in
             var start = 0
-            for (i, id) in sources.enumerated() {
+            for (i, id) in inputs.enumerated() {
                 let src = f.u8(id), dst = f.u8(y), n = chunks[i]
                 for o in 0..<outer {
                     if let t = maps[i]?.typed(UInt8.self) {
@@ -81,6 +59,40 @@ extension PlanBuilder {
                 start += n
             }
         }
+    }
+
+    /// com.microsoft QLinearConcat (Y_scale, Y_zero_point, then X, X_scale, X_zero_point per input):
+    /// inputs whose quantization differs from the output's are requantized through a table.
+    mutating func lowerQConcat(_ node: Node) throws {
+        let ys = try constant(node, 0)?.floats().first ?? 1, yz = Int32(try constant(node, 1)?.doubles().first ?? 0)
+        let t = try type(of: node.outputs[0], node: node)
+        var axis = try node.int("axis", default: 0)
+        if axis < 0 { axis += t.shape.count }
+        let s8 = t.elementType == .int8
+        let (lo, hi): (Float, Float) = s8 ? (-128, 127) : (0, 255)
+        guard node.inputs.count >= 5, (node.inputs.count - 2) % 3 == 0 else {
+            throw RuntimeError(code: .invalidModel, message: "QLinearConcat takes Y_scale, Y_zero_point and triples (X, scale, zero point)", node: node.name)
+        }
+        var inputs: [Int] = [], tables: [ConstPtr?] = []
+        for i in stride(from: 2, to: node.inputs.count, by: 3) {
+            inputs.append(try value(node.inputs[i], node: node))
+            let xs = try constant(node, i + 1)?.floats().first ?? 1, xz = Int32(try constant(node, i + 2)?.doubles().first ?? 0)
+            if xs == ys && xz == yz { tables.append(nil); continue }
+            var table = [UInt8](repeating: 0, count: 256)
+            for raw in 0..<256 {
+                let q = s8 ? Int32(Int8(truncatingIfNeeded: raw)) : Int32(raw)
+                let v = min(max((Float(q - xz) * xs / ys).rounded(.toNearestOrEven) + Float(yz), lo), hi)
+                table[raw] = s8 ? UInt8(bitPattern: Int8(v)) : UInt8(v)
+            }
+            tables.append(ConstPtr(raw: pool.store(table)))
+        }
+        guard Self.eightBit.contains(t.elementType), inputs.allSatisfy({ values[$0].elementType == t.elementType }) else {
+            throw RuntimeError(code: .unsupported, message: "QLinearConcat inputs and output must share one 8-bit type", node: node.name)
+        }
+        let last = (t.shape.count == 3 || t.shape.count == 4) && inputs.allSatisfy { values[$0].channelsLast }
+        if !last { inputs = try inputs.map { try standard($0) } }
+        let y = newValue(node.outputs[0], t.elementType, t.shape, channelsLast: last)
+        try appendConcat(node, inputs: inputs, output: y, axis: axis, tables: tables)
     }
 
     mutating func lowerSplit(_ node: Node) throws {
