@@ -12,7 +12,7 @@ set -euo pipefail
 # changes the stamp, which rebuilds the venv.
 pins=(
     "onnx==1.20.1"
-    "onnxruntime==1.24.4"
+    "onnxruntime==1.32.0"
     "numpy==2.3.5"
 )
 

@@ -11,9 +11,14 @@ extension Model {
                 !graph.isGraphOutput(node.outputs[0])
             else { return false }
             let z = node.input(2).flatMap { graph.initializers[$0] }
+            let integers: Set<ElementType> = [.int8, .uint8, .int32]
+            guard integers.contains(x.elementType), z.map({ integers.contains($0.elementType) }) ?? true,
+                s.elementType == .float32, s.count == 1 || s.count <= x.count
+            else { return false }
             let q = x.doubles().map { Int64($0) }
             let scales = s.floats()
             let zeros = z?.doubles().map { Int64($0) } ?? [0]
+            guard !scales.isEmpty, zeros.count == 1 || zeros.count == scales.count else { return false }
             var axis = (try? node.int("axis", default: 1)) ?? 1
             if axis < 0 { axis += x.rank }
             let inner = scales.count == 1 || axis >= x.rank ? 1 : x.shape[(axis + 1)...].reduce(1, *)

@@ -37,6 +37,8 @@ public final class CompiledModel: Sendable {
         try Self.checkBindings(model, inputShapes)
         var normalized = try model.normalized(inputShapes: inputShapes)
         var log: [String] = []
+        let rounded = normalized.quantizeWeightsLikeORT()
+        if rounded > 0 { log.append("float weights rounded to int8 as ONNX Runtime does: \(rounded)") }
         log += normalized.fuseQDQ()
         let folded = normalized.foldConstantDequantize()
         if folded > 0 { log.append("constant DequantizeLinear folded: \(folded)") }
