@@ -53,7 +53,6 @@ extension PlanBuilder {
                 }
             }
         }
-        let wp = ConstPtr(raw: pool.store(packed))
         let bias = try (integer ? nil : constant(node, 8))?.values(as: Int32.self) ?? [Int32](repeating: 0, count: oc)
         guard bias.count == oc else {
             throw RuntimeError(code: .invalidModel, message: "\(node.opType) bias has \(bias.count) entries for \(oc) channels", node: node.name)
@@ -82,6 +81,8 @@ extension PlanBuilder {
         {
             return
         }
+        // Reordered weights are stored only for the reference path (the packed path packs its own).
+        let wp = ConstPtr(raw: pool.store(packed))
         let geometry = Captured(g), q = Captured(params)
         let inputs = [x] + (xZeroID.map { [$0] } ?? [])
         switch (integer, yType, depthwise) {
