@@ -119,11 +119,16 @@ public final class InferenceSession {
         for (i, id) in model.outputIDs.enumerated() {
             let value = model.values[id]
             let bytes = UnsafeRawBufferPointer(start: pointers[id], count: value.byteCount)
-            result[model.outputNames[i]] = try! Tensor(
-                elementType: value.elementType,
-                shape: value.shape,
-                data: ByteSlice(copying: bytes)
-            )
+            do {
+                result[model.outputNames[i]] = try Tensor(
+                    elementType: value.elementType,
+                    shape: value.shape,
+                    data: ByteSlice(copying: bytes)
+                )
+            } catch {
+                // Shapes were checked when the plan was built; this only reports an inconsistency.
+                throw RuntimeError(code: .invalidModel, message: "output '\(value.name)': \(error.message)", value: value.name)
+            }
         }
         return result
     }
