@@ -8,12 +8,11 @@ struct InferCommand: AsyncParsableCommand {
         commandName: "infer",
         abstract: "Run a model on an input tensor and print or save its outputs.",
         discussion: """
-            Inputs are NumPy .npy files in ONNX layout (NCHW for images). A model with one input
-            takes --tensor IN.npy; a model with several takes --tensor NAME=IN.npy per input.
-            --output OUT.npy writes a single output there; with several outputs, OUT.npy becomes
-            OUT.<name>.npy per output, and any other path is a directory receiving <name>.npy.
-            Float inputs holding NaN or infinity are rejected unless --allow-non-finite.
-            EDGEMLOPS_ISA=scalar|avx2|avx512vnni|neon|neondot selects the kernel path.
+            Inputs are NumPy .npy files in ONNX layout (NCHW for images). A model with one input takes --tensor IN.npy; a model with several takes --tensor NAME=IN.npy per input.
+
+            --output OUT.npy writes a single output there; with several outputs, OUT.npy becomes OUT.<name>.npy per output, and any other path is a directory receiving <name>.npy.
+
+            Float inputs holding NaN or infinity are rejected unless --allow-non-finite. EDGEMLOPS_ISA=scalar|avx2|avx512vnni|neon|neondot selects the kernel path.
             """
     )
 
