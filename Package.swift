@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["CV4L2", "CTurboJPEG", "CZlib", "CVision", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "EdgeInference", swiftSettings: swiftSettings),
+        .target(name: "EdgeInference", dependencies: ["CKernels"], swiftSettings: swiftSettings),
         .target(
             name: "EdgeAgent",
             dependencies: [

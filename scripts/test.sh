@@ -70,6 +70,25 @@ if [[ $swift_status -ne 0 && $failures -eq 0 ]]; then
     failed=$((failed + 1))
 fi
 
+# The executor's ONNX Runtime comparison again on every other kernel path this CPU has.
+if [[ -n "${EDGEMLOPS_CONFORMANCE_MODELS:-}" ]]; then
+    for isa in $(.build/debug/edgemlops doctor --json 2>/dev/null | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+have = {c["name"] for c in report["checks"] if c["category"] == "cpu" and c["status"] == "ok"}
+paths = ["scalar"] + [isa for isa, need in [("avx2", "AVX2+FMA"), ("neon", "NEON")] if need in have]
+print(" ".join(paths))'); do
+        step "executor vs ONNX Runtime with EDGEMLOPS_ISA=$isa"
+        rm -f "$results"/isa-"$isa"*.xml
+        EDGEMLOPS_ISA=$isa swift test --skip-build --filter ExecutorConformanceTests \
+            --xunit-output "$results/isa-$isa.xml" 2>&1 | grep -E "Test run with|✘|verdict|FAIL" | tail -15
+        read -r cases failures < <(python3 scripts/count-xunit.py "$results"/isa-"$isa"*.xml)
+        if [[ $cases -eq 0 ]]; then failures=1; fi
+        passed=$((passed + cases - failures))
+        failed=$((failed + failures))
+    done
+fi
+
 step "kernel tester: native and qemu-aarch64 (Cortex-A72, max)"
 scripts/check-kernels-aarch64.sh >"$results/kernels-aarch64.log" 2>&1
 status=$?

@@ -23,6 +23,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             SynthCommand.self,
             SMPluginCommand.self,
             OutboxDemoCommand.self,
+            InferCommand.self,
         ]
     )
 }
