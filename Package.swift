@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeMLOpsCLITests",
-            dependencies: ["edgemlops", "EdgeVision", "EdgeTestSupport"],
+            dependencies: ["edgemlops", "EdgeVision", "EdgeInference", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

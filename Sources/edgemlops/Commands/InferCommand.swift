@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeInference
+import EdgeVision
 import Foundation
 
 /// `edgemlops infer MODEL (--image FILE | --tensor IN.npy) [--output OUT.npy|DIR] [--json]`.
@@ -8,7 +9,7 @@ struct InferCommand: AsyncParsableCommand {
         commandName: "infer",
         abstract: "Run a model on an input tensor and print or save its outputs.",
         discussion: """
-            Inputs are NumPy .npy files in ONNX layout (NCHW for images). A model with one input takes --tensor IN.npy; a model with several takes --tensor NAME=IN.npy per input.
+            Inputs are NumPy .npy files in ONNX layout (NCHW for images). A model with one input takes --tensor IN.npy; a model with several takes --tensor NAME=IN.npy per input. --image decodes a PNG, JPEG or PPM file and preprocesses it as the model's metadata_props say (edgemlops.input.size, .resize, .layout, .channels, .mean, .std; the declared input shape otherwise).
 
             --output OUT.npy writes a single output there; with several outputs, OUT.npy becomes OUT.<name>.npy per output, and any other path is a directory receiving <name>.npy.
 
@@ -46,9 +47,6 @@ struct InferCommand: AsyncParsableCommand {
     func validate() throws {
         if image != nil && !tensor.isEmpty { throw ValidationError("give either --image or --tensor, not both") }
         if image == nil && tensor.isEmpty { throw ValidationError("give an input: --tensor IN.npy (or --image FILE)") }
-        if image != nil {
-            throw ValidationError("--image is not yet supported (no image decoder in EdgeVision yet); convert the image to an NCHW float32 .npy and use --tensor")
-        }
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
         if topK < 0 { throw ValidationError("--top-k must not be negative") }
     }
@@ -57,13 +55,16 @@ struct InferCommand: AsyncParsableCommand {
         if let problem = CompiledModel.isaOverrideProblem {
             FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
         }
-        let files = try parseTensors()
-        var inputs: [String: Tensor] = [:]
-        for (name, path) in files {
-            inputs[name ?? ""] = try NPY.read(path: path)
-        }
         let loadStart = Date()
         let probe = try Model.load(path: model)
+        var inputs: [String: Tensor] = [:]
+        if let image {
+            let spec = try ModelInputSpec(model: probe)
+            inputs[spec.inputName] = try Self.imageTensor(image, spec: spec)
+        }
+        for (name, path) in try parseTensors() {
+            inputs[name ?? ""] = try NPY.read(path: path)
+        }
         let names = probe.graph.runtimeInputs.map(\.name)
         if let unnamed = inputs.removeValue(forKey: "") {
             guard names.count == 1 else {
@@ -97,6 +98,27 @@ struct InferCommand: AsyncParsableCommand {
         } else {
             print(report.text)
         }
+    }
+
+    /// Decodes `path` (PNG, JPEG or PPM/PGM) and preprocesses it as the model's metadata says.
+    static func imageTensor(_ path: String, spec: ModelInputSpec) throws -> Tensor {
+        let decoded = try ImageFileSource.load(path, jpegDecoder: TurboJPEGFrameDecoder())
+        let preprocessor = try Preprocessor(
+            spec: PreprocessSpec(
+                width: spec.width,
+                height: spec.height,
+                color: spec.channels == 1 ? .gray8 : .rgb8,
+                resize: spec.resize == "area" ? .area : .bilinear,
+                layout: spec.layout == .nchw ? .nchw : .nhwc,
+                output: .float32,
+                mean: spec.mean,
+                std: spec.std
+            )
+        )
+        guard case .float32(let values) = try preprocessor.run(decoded) else {
+            throw CommandFailure("\(path): preprocessing did not produce float32 values")
+        }
+        return Tensor(floats: values, shape: spec.shape)
     }
 
     /// `--tensor` values as (input name or nil, path).
