@@ -110,7 +110,7 @@ for fmt in yuyv nv12; do
     done
 done
 # Disconnect: vivid's "Disconnect" control unregisters the node until every handle closes.
-edgemlops capture --device /dev/video0 --format yuyv --count 60 --fps 30 --out /tmp/disc > /tmp/disc.log 2>&1 &
+edgemlops capture --device /dev/video0 --format yuyv --count 60 --fps 30 --encode ppm --out /tmp/disc > /tmp/disc.log 2>&1 &
 pid=$!
 sleep 2
 edgemlops cameras --device /dev/video0 --set disconnect=1
@@ -119,7 +119,7 @@ wait $pid
 echo "VMTEST disconnect-capture rc=$? files=$(ls /tmp/disc | wc -l)"
 sed 's/^/VMTEST disc: /' /tmp/disc.log
 # Error-flagged buffer and fatal streaming error (vb2_queue_error → EIO): skipped, then restarted.
-edgemlops capture --device /dev/video0 --format yuyv --count 60 --fps 30 --out /tmp/err > /tmp/err.log 2>&1 &
+edgemlops capture --device /dev/video0 --format yuyv --count 60 --fps 30 --encode ppm --out /tmp/err > /tmp/err.log 2>&1 &
 pid=$!
 sleep 2
 edgemlops cameras --device /dev/video0 --set inject_v4l2_buf_flag_error=1
