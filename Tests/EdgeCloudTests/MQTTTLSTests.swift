@@ -135,6 +135,36 @@ struct MQTTTLSTests {
         client.disconnect()
     }
 
+    @Test("after a failed handshake the client keeps trying (libmosquitto's thread alone would quit)")
+    func keepsTryingAfterTLSFailure() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let broker = try broker(certificates)
+        let client = try MQTTClient(
+            configuration: MQTTConfiguration(
+                host: broker.host,
+                port: broker.port,
+                clientID: "tls-persistent",
+                tls: MQTTConfiguration.TLS(
+                    caFile: certificates.otherCA,
+                    certificateFile: certificates.clientCertificate,
+                    keyFile: certificates.clientKey
+                ),
+                reconnectDelaySeconds: 1,
+                reconnectDelayMaximumSeconds: 1,
+                reconnectJitter: false
+            ),
+            logger: logger
+        )
+        await #expect(throws: MQTTError.self) { try await client.connect(timeout: .seconds(1)) }
+        // The supervisor checks every 2 s here; within 7 s it must have started new attempts.
+        try await Task.sleep(for: .seconds(7))
+        #expect(client.networkThreadRestarts >= 2)
+        let attempts = broker.log.components(separatedBy: "New connection from").count - 1
+        #expect(attempts >= 3, "broker saw \(attempts) connection attempts")
+        client.disconnect()
+    }
+
     @Test("without a client certificate the broker refuses the handshake")
     func noClientCertificate() async throws {
         let certificates = try TestCertificates()

@@ -25,6 +25,7 @@ extension MQTTClient {
                 for (filter, qos) in renew { _ = mosquitto_subscribe(mosq, nil, filter, qos.rawValue) }
                 core.state.withLock { state in
                     state.connected = true
+                    state.connectionCount += 1
                     state.refusal = nil
                     for waiter in state.connectWaiters.values { waiter.resume(returning: .success(())) }
                     state.connectWaiters.removeAll()

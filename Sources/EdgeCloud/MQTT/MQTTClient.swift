@@ -62,7 +62,10 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     deinit {
-        core.state.withLock { $0.connectRetry?.cancel() }
+        core.state.withLock {
+            $0.connectRetry?.cancel()
+            $0.supervisor?.cancel()
+        }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         mosquitto_destroy(handle)
@@ -162,11 +165,13 @@ public final class MQTTClient: @unchecked Sendable {
         try await waitForConnection(timeout: timeout)
     }
 
-    private func startLoop() throws(MQTTError) {
+    func startLoop() throws(MQTTError) {
         let startRC = mosquitto_loop_start(handle)
         guard startRC == cmosq_err_success else {
             throw .library(.library, startRC, "starting the MQTT network thread")
         }
+        core.state.withLock { $0.loopStarted = true }
+        startSupervisor()
     }
 
     private func retryFirstConnect() {
@@ -230,12 +235,15 @@ public final class MQTTClient: @unchecked Sendable {
             $0.disconnecting = true
             $0.connectRetry?.cancel()
             $0.connectRetry = nil
+            $0.supervisor?.cancel()
+            $0.supervisor = nil
         }
         mosquitto_disconnect(handle)
         mosquitto_loop_stop(handle, false)
         core.state.withLock {
             $0.connected = false
             $0.started = false
+            $0.loopStarted = false
             $0.failWaiters(MQTTError(code: .disconnected, message: "MQTT client disconnected"))
         }
     }

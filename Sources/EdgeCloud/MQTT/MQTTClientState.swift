@@ -22,6 +22,14 @@ struct MQTTClientState {
     var disconnecting = false
     /// Retries a first connect that failed at once (see ``MQTTClient/connect(timeout:)``).
     var connectRetry: Task<Void, Never>?
+    /// Restarts libmosquitto's network thread when it has quit for good (see MQTTClient+Supervisor).
+    var supervisor: Task<Void, Never>?
+    /// True while a network thread started by us may be running.
+    var loopStarted = false
+    /// Successful connections so far; the supervisor restarts only if none happened in its interval.
+    var connectionCount = 0
+    /// Network threads the supervisor had to restart.
+    var restarts = 0
     /// Set when the broker refused us; waiting for a connection fails fast with it.
     var refusal: MQTTError?
     var nextWaiterID: UInt64 = 0
