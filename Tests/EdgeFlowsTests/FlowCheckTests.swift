@@ -31,6 +31,8 @@ struct FlowCheckTests {
             ("nodes = { a = verdict {}, b = delay { time = -1 } }", "must be positive"),
             ("nodes = { a = interval { every = 0.000001 } }", "every must be at least 0.01 s"),
             ("nodes = { a = verdict {}, b = { type = \"delay\" } }", "is not a node"),
+            // A mistyped parameter must not reach the node's own check (which would index it).
+            ("nodes = { a = verdict {}, b = switch { rules = 3 } }", "parameter 'rules' must be a table, got number"),
         ]
     )
     func invalid(nodes: String, expected: String) {

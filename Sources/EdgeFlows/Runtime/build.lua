@@ -112,6 +112,8 @@ local function build(def, flow_line)
             local impl = T[n.type]
             local p = n.params
             local function fail(message) add("error", n.line, id, id .. " (" .. n.type .. "): " .. message) end
+            -- A node's own check runs only on parameters that passed the generic checks.
+            local before = #diags
             for key, value in pairs(p) do
                 local spec = impl.params[key]
                 if spec == nil then
@@ -127,7 +129,6 @@ local function build(def, flow_line)
                     fail("parameter '" .. key .. "' must be positive, got " .. tostring(value))
                 end
             end
-            local before = #diags
             for key, spec in pairs(impl.params) do
                 if p[key] == nil then
                     if spec.required then fail("missing required parameter '" .. key .. "'")
