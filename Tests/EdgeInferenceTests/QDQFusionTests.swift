@@ -76,7 +76,7 @@ struct QDQFusionTests {
             inputs[builder.values[id].name]!.data.withUnsafeBytes { pointers[id].copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
         return try pointers.withUnsafeMutableBufferPointer { p in
-            let frame = Frame(pointers: UnsafePointer(p.baseAddress!))
+            let frame = Frame(pointers: UnsafePointer(p.baseAddress!), pool: nil)
             for step in builder.steps { step.run(frame) }
             var out: [String: Tensor] = [:]
             for (i, id) in builder.outputIDs.enumerated() {
