@@ -35,10 +35,11 @@ public final class InferenceSession {
 
     /// Intra-op threads, the caller included. Steps whose kernel splits work (see
     /// docs/runtime.md, "Threads") run on this session's pool; the others run on the caller.
-    /// Results do not depend on the count: each tile writes only its own outputs.
+    /// Results do not depend on the count: each tile writes only its own outputs. At most 16
+    /// (the float convolution scratch is sized for that many).
     public var threads: Int = 1 {
         didSet {
-            threads = max(threads, 1)
+            threads = min(max(threads, 1), PlanBuilder.maxThreads)
             guard threads != oldValue else { return }
             ck_threadpool_destroy(pool)
             // A pool that cannot start its workers leaves the session single-threaded.
