@@ -7,7 +7,8 @@
 #
 # Models: the conformance nets (MobileNetV2-, ResNet-style and autoencoder) as FP32, static QDQ
 # (per-tensor, per-channel), QOperator (U8, S8) and dynamic int8, from the conformance model
-# directory (scripts/conformance/make-models.sh builds it once).
+# directory (scripts/conformance/make-models.sh builds it once), and a 224x224 MobileNetV2-style
+# FP32 net (scripts/bench/make_mobilenetv2_224.py, cached in $EDGEMLOPS_CACHE/bench-models).
 #
 # Usage: scripts/bench-vs-ort.sh [--threads N] [--runs N] [--warmup N] [--isa ISA]
 # Not part of `make test`: benchmarks are not tests.
@@ -30,6 +31,12 @@ venv=$("$root/scripts/onnx-env.sh")
 edgemlops="$root/.build/release/edgemlops"
 [[ -n "$isa" ]] && export EDGEMLOPS_ISA="$isa"
 
+# Outside the conformance directory, whose every .onnx the conformance tests enumerate.
+bench_models="${EDGEMLOPS_CACHE:-$HOME/.cache/edgemlops}/bench-models"
+mkdir -p "$bench_models"
+big="$bench_models/mobilenetv2_224.onnx"
+[[ -f "$big" ]] || "$venv/bin/python" "$root/scripts/bench/make_mobilenetv2_224.py" "$big"
+
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for net in mobilenetv2 resnet autoencoder; do
@@ -42,6 +49,10 @@ for net in mobilenetv2 resnet autoencoder; do
         printf '%s\t%s\t%s\n' "net_${net}${form}" "$ours" "$ort" >>"$results"
     done
 done
+echo "bench-vs-ort: mobilenetv2_224" >&2
+ours=$("$edgemlops" bench "$big" --threads "$threads" --runs "$runs" --warmup "$warmup" --json 2>/dev/null)
+ort=$("$venv/bin/python" "$root/scripts/bench/ort_bench.py" "$big" "$threads" "$runs" "$warmup")
+printf '%s\t%s\t%s\n' "mobilenetv2_224 (fp32)" "$ours" "$ort" >>"$results"
 
 "$venv/bin/python" - "$results" "$threads" "$runs" "$warmup" <<'PY'
 import json, sys
