@@ -24,6 +24,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             SMPluginCommand.self,
             OutboxDemoCommand.self,
             InferCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -55,6 +55,19 @@ struct ExecutorTests {
         #expect(parallel == serial)
     }
 
+    /// The kernels split work over the session's pool in tiles that each write their own
+    /// outputs, so the thread count must not change a single bit.
+    @Test(arguments: [2, 3, 64])
+    func intraOpThreadsGiveTheSameBits(threads: Int) throws {
+        let model = try CompiledModel(model: TestModels.convNet())
+        let input = ["input": Tensor(floats: TestModels.floats(3 * 8 * 8, seed: 7), shape: [1, 3, 8, 8])]
+        let single = try model.makeSession().run(input)["logits"]!.floats()
+        let session = model.makeSession()
+        session.threads = threads
+        #expect(session.threads == min(threads, 16))
+        #expect(try session.run(input)["logits"]!.floats() == single)
+    }
+
     /// relu chain of 6 nodes over 1 KiB tensors: lifetimes let the plan reuse buffers.
     @Test func memoryPlanReusesBuffers() throws {
         var g = Graph(name: "chain")

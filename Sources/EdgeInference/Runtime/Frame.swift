@@ -2,6 +2,8 @@
 /// offsets resolved against the session's arena, constants in the shared pool).
 struct Frame {
     let pointers: UnsafePointer<UnsafeMutableRawPointer>
+    /// The session's intra-op thread pool; nil runs every kernel on the calling thread.
+    let pool: OpaquePointer?
 
     subscript(_ id: Int) -> UnsafeMutableRawPointer { pointers[id] }
 

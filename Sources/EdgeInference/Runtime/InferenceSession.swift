@@ -1,3 +1,5 @@
+import CKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,6 +33,22 @@ public final class InferenceSession {
     /// Wall time of the last run, nanoseconds.
     public private(set) var lastRunNanoseconds: UInt64 = 0
 
+    /// Intra-op threads, the caller included. Steps whose kernel splits work (see
+    /// docs/runtime.md, "Threads") run on this session's pool; the others run on the caller.
+    /// Results do not depend on the count: each tile writes only its own outputs. At most 16
+    /// (the float convolution scratch is sized for that many).
+    public var threads: Int = 1 {
+        didSet {
+            threads = min(max(threads, 1), PlanBuilder.maxThreads)
+            guard threads != oldValue else { return }
+            ck_threadpool_destroy(pool)
+            // A pool that cannot start its workers leaves the session single-threaded.
+            pool = threads > 1 ? ck_threadpool_create(threads) : nil
+            if pool == nil { threads = 1 }
+        }
+    }
+
+    private var pool: OpaquePointer?
     private let arena: UnsafeMutableRawPointer
     private let pointers: UnsafeMutablePointer<UnsafeMutableRawPointer>
 
@@ -45,6 +63,7 @@ public final class InferenceSession {
     }
 
     deinit {
+        ck_threadpool_destroy(pool)
         arena.deallocate()
         pointers.deallocate()
     }
@@ -100,7 +119,7 @@ public final class InferenceSession {
                 if raw.count > 0 { pointers[id].copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
             }
         }
-        let frame = Frame(pointers: UnsafePointer(pointers))
+        let frame = Frame(pointers: UnsafePointer(pointers), pool: pool)
         let start = Self.now()
         if profiling {
             var t: [StepTiming] = []

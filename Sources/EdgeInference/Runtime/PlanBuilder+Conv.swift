@@ -112,6 +112,9 @@ extension PlanBuilder {
                 }
             }
         }
+        if lowerFastConv(node, g: g, depthwise: depthwise, weights: packed, bias: bias, clamp: clamp, x: x, y: y) {
+            return
+        }
         let wp = ConstPtr(raw: pool.store(packed)), bp = ConstPtr(raw: pool.store(bias))
         let geometry = Captured(g), fusedClamp = clamp
         if depthwise {

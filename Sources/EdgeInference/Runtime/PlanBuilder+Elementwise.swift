@@ -77,14 +77,15 @@ extension PlanBuilder {
         q.y_zero_point = Int32(try constant(node, 7)?.doubles().first ?? 0)
         let bc = Captured(try broadcast(a, b, y, node: node)), qp = Captured(q)
         let add = node.opType == "QLinearAdd", s8 = t.elementType == .int8
-        append(node.name, node.opType, [a, b], [y]) { f in
+        // The SIMD table of the selected ISA (bit-exact with the references, docs/kernels.md);
+        // the references themselves where the ISA has none.
+        let ops = ck_simd_ops_for(ck_isa_selected())?.pointee
+        let s8Kernel = add ? (ops?.qadd_s8 ?? ck_qadd_s8__scalar) : (ops?.qmul_s8 ?? ck_qmul_s8__scalar)
+        let u8Kernel = add ? (ops?.qadd_u8 ?? ck_qadd_u8__scalar) : (ops?.qmul_u8 ?? ck_qmul_u8__scalar)
+        let suffix = ops.map { String(cString: $0.suffix) } ?? "scalar"
+        append(node.name, "\(node.opType)(\(suffix))", [a, b], [y]) { f in
             var c = bc.value, p = qp.value
-            switch (add, s8) {
-            case (true, true): ck_qadd_s8__scalar(&c, &p, f.i8(a), f.i8(b), f.i8(y))
-            case (true, false): ck_qadd_u8__scalar(&c, &p, f.u8(a), f.u8(b), f.u8(y))
-            case (false, true): ck_qmul_s8__scalar(&c, &p, f.i8(a), f.i8(b), f.i8(y))
-            case (false, false): ck_qmul_u8__scalar(&c, &p, f.u8(a), f.u8(b), f.u8(y))
-            }
+            if s8 { s8Kernel(&c, &p, f.i8(a), f.i8(b), f.i8(y)) } else { u8Kernel(&c, &p, f.u8(a), f.u8(b), f.u8(y)) }
         }
     }
 

@@ -31,6 +31,36 @@ extension PlanBuilder {
         }
         var g = ck_gemm_geometry(m: m, n: n, k: k, trans_a: Int32(transA), trans_b: Int32(transB), lda: sa[1], ldb: sb[1], ldy: n)
         try check(ck_gemm_check(&g, 0), node.name)
+        // Constant B, no transA, alpha 1, bias per column (or none): the packed f32 GEMM, with
+        // beta · C folded into the packed bias. Results differ from the reference only by
+        // summation order and FMA rounding.
+        if transA == 0, alpha == 1, cRow == 0, let bT = try constant(node, 1), bT.elementType == .float32,
+            let config = ck_gemm_f32_config_for(ck_isa_selected())
+        {
+            var bias = [Float](repeating: 0, count: n)
+            if node.input(2) != nil {
+                guard let cT = try constant(node, 2), cT.elementType == .float32 else { return try lowerGemmReference(node, a: a, b: b, y: y, g: g, c: c, cRow: cRow, cCol: cCol, alpha: alpha, beta: beta, clamp: clamp) }
+                let cv = cT.values(as: Float.self)
+                for j in 0..<n { bias[j] = beta * cv[cCol == 0 ? 0 : j] }
+            }
+            let packed = pool.allocate(bytes: ck_gemm_f32_packed_size(n, k) * 4)
+            bT.values(as: Float.self).withUnsafeBufferPointer { w in
+                ck_gemm_f32_pack(n, k, w.baseAddress, sb[1], transB == 0 ? 1 : 0, bias, packed.assumingMemoryBound(to: Float.self))
+            }
+            let wp = ConstPtr(raw: packed), cfg = Captured(config), fusedClamp = clamp
+            append(node.name, "Gemm(\(String(cString: config.pointee.name)))", [a], [y]) { f in
+                var cl = fusedClamp
+                ck_gemm_f32_parallel(f.pool, cfg.value, m, n, k, f.f32(a), k, wp.typed(Float.self), f.f32(y), n, &cl)
+            }
+            return
+        }
+        try lowerGemmReference(node, a: a, b: b, y: y, g: g, c: c, cRow: cRow, cCol: cCol, alpha: alpha, beta: beta, clamp: clamp)
+    }
+
+    mutating func lowerGemmReference(
+        _ node: Node, a: Int, b: Int, y: Int, g: ck_gemm_geometry, c: Int?, cRow: Int, cCol: Int, alpha: Float, beta: Float,
+        clamp: ck_clamp_f32
+    ) throws {
         let geometry = Captured(g)
         let cc = c, cr = cRow, ccl = cCol, fusedClamp = clamp
         append(node.name, "Gemm", [a, b] + (c.map { [$0] } ?? []), [y]) { f in

@@ -81,6 +81,12 @@ extension PlanBuilder {
         {
             return
         }
+        if !integer, depthwise, let wT = try constant(node, 5), let sT = try constant(node, 4),
+            lowerDepthwiseQConv(node, g: g, params: params, weights: packed, bias: bias, wScale: sT.floats(),
+                                wZero: wT.doubles().map { Int32($0) }, x: x, y: y)
+        {
+            return
+        }
         // Reordered weights are stored only for the reference path (the packed path packs its own).
         let wp = ConstPtr(raw: pool.store(packed))
         let geometry = Captured(g), q = Captured(params)
