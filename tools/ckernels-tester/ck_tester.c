@@ -5,6 +5,7 @@
 // no Swift toolchain is available. Exit status 0 = every case matched.
 #include "CKernels.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,35 @@ static int check_simd_ops(ck_isa isa, int* cases) {
             printf("  FAIL %s pooling case %d: %zu differ\n", ops->suffix, i, bad);
         }
         free(x), free(y), free(e);
+    }
+    // QuantizeLinear: per tensor and per channel, odd lengths, values on .5 ties, huge, NaN.
+    for (int i = 0; i < 16; i++) {
+        const size_t outer = (size_t)rng_range(1, 3), channels = (size_t)(i % 2 ? rng_range(1, 5) : 1);
+        const size_t inner = (size_t)(i % 4 == 0 ? rng_range(1, 9) : rng_range(9, 300)), n = outer * channels * inner;
+        float* x = malloc(n * sizeof(float));
+        float scale[5];
+        int32_t zs[5], zu[5];
+        for (size_t c = 0; c < channels; c++)
+            scale[c] = 0.01f + 0.03f * (float)c, zs[c] = rng_range(-10, 10), zu[c] = rng_range(0, 255);
+        for (size_t j = 0; j < n; j++) x[j] = (float)rng_range(-4000, 4000) * 0.005f;
+        if (n > 4) x[1] = 0.5f * scale[0], x[2] = -2.5f * scale[0], x[3] = 1e30f, x[4] = -1e30f;
+        if (n > 6) x[5] = NAN, x[6] = -0.0f;
+        int8_t* ys = malloc(n);
+        int8_t* es = malloc(n);
+        uint8_t* yu = malloc(n);
+        uint8_t* eu = malloc(n);
+        ops->quantize_f32_s8(outer, channels, inner, x, scale, zs, ys);
+        ck_quantize_f32_s8__scalar(outer, channels, inner, x, scale, zs, es);
+        ops->quantize_f32_u8(outer, channels, inner, x, scale, zu, yu);
+        ck_quantize_f32_u8__scalar(outer, channels, inner, x, scale, zu, eu);
+        size_t bad = 0;
+        for (size_t j = 0; j < n; j++) bad += (ys[j] != es[j]) + (yu[j] != eu[j]);
+        (*cases)++;
+        if (bad) {
+            failures++;
+            printf("  FAIL %s quantize case %d (%zux%zux%zu): %zu differ\n", ops->suffix, i, outer, channels, inner, bad);
+        }
+        free(x), free(ys), free(es), free(yu), free(eu);
     }
     // Binary: [d0][d1] with b full, row-broadcast, per-channel or scalar; a the same or not.
     for (int i = 0; i < 32; i++) {

@@ -4,6 +4,7 @@
 #define CK_LAYOUT_H
 
 #include "ck_common.h"
+#include "ck_conv.h"
 #include "ck_elementwise.h"
 
 #ifdef __cplusplus
@@ -35,6 +36,12 @@ void ck_transpose_x8__scalar(size_t rank, const size_t* in_shape, const size_t* 
                              const uint8_t* x, uint8_t* y);
 void ck_transpose_x32__scalar(size_t rank, const size_t* in_shape, const size_t* perm,
                               const uint32_t* x, uint32_t* y);
+
+/// im2col of an NHWC 8-bit tensor for the packed int8 GEMM (ck_im2col.c): col is
+/// [batch·out_h·out_w] rows of `ldc` ≥ K = kernel_h·kernel_w·in_c bytes; padding taps get `zero`,
+/// columns K..<ldc get 0; copied bytes are XORed with `flip`.
+void ck_im2col_q8(const ck_conv2d_geometry* g, const uint8_t* x, uint8_t zero, uint8_t flip, size_t ldc,
+                  uint8_t* col);
 
 #ifdef __cplusplus
 }

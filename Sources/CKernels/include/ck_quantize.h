@@ -19,6 +19,24 @@ void ck_quantize_f32_s8__scalar(size_t outer, size_t channels, size_t inner, con
 void ck_quantize_f32_u8__scalar(size_t outer, size_t channels, size_t inner, const float* x,
                                 const float* scale, const int32_t* zero_point, uint8_t* y);
 
+typedef void (*ck_quantize_f32_s8_fn)(size_t outer, size_t channels, size_t inner, const float* x,
+                                      const float* scale, const int32_t* zero_point, int8_t* y);
+typedef void (*ck_quantize_f32_u8_fn)(size_t outer, size_t channels, size_t inner, const float* x,
+                                      const float* scale, const int32_t* zero_point, uint8_t* y);
+/// SIMD forms (ck_quantize_simd.c), bit-exact with the references; reached through ck_simd_ops.
+#if defined(__x86_64__)
+void ck_quantize_f32_s8__avx2(size_t outer, size_t channels, size_t inner, const float* x, const float* scale,
+                              const int32_t* zero_point, int8_t* y);
+void ck_quantize_f32_u8__avx2(size_t outer, size_t channels, size_t inner, const float* x, const float* scale,
+                              const int32_t* zero_point, uint8_t* y);
+#endif
+#if defined(__aarch64__)
+void ck_quantize_f32_s8__neon(size_t outer, size_t channels, size_t inner, const float* x, const float* scale,
+                              const int32_t* zero_point, int8_t* y);
+void ck_quantize_f32_u8__neon(size_t outer, size_t channels, size_t inner, const float* x, const float* scale,
+                              const int32_t* zero_point, uint8_t* y);
+#endif
+
 /// y = (x - zero_point[c]) * scale[c] in float32.
 void ck_dequantize_s8_f32__scalar(size_t outer, size_t channels, size_t inner, const int8_t* x,
                                   const float* scale, const int32_t* zero_point, float* y);

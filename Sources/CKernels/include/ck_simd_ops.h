@@ -11,6 +11,7 @@
 #include "ck_elementwise.h"
 #include "ck_isa.h"
 #include "ck_pool.h"
+#include "ck_quantize.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +44,8 @@ typedef struct ck_simd_ops {
     ck_qbinary_u8_fn qmul_u8;
     ck_maxpool2d_f32_fn maxpool2d_f32;         ///< exact: same comparisons as the reference
     ck_global_avgpool_f32_fn global_avgpool_f32; ///< exact: same per-channel summation order
+    ck_quantize_f32_s8_fn quantize_f32_s8;       ///< exact: IEEE division, round half to even
+    ck_quantize_f32_u8_fn quantize_f32_u8;
 } ck_simd_ops;
 
 /// The table of `isa` (avx512vnni -> avx2, neondot -> neon), or NULL when unavailable.

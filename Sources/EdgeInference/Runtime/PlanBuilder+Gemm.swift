@@ -159,6 +159,13 @@ extension PlanBuilder {
         }
         try checkCount(idx.bS.flatMap { try? constant(node, $0) }?.count ?? 1, channels: n, "b_scale", node)
         try checkCount(idx.bZ.flatMap { try? constant(node, $0) }?.count ?? 1, channels: n, "b_zero_point", node)
+        if op != "MatMulInteger", p.alpha > 0, let fast = try packedQGemmOperands(node, aZero: idx.aZ, bZero: idx.bZ),
+            lowerPackedQGemm(node, a: a, b: bT, y: y, m: m, n: n, k: k, transB: transB != 0, params: p,
+                             aZero: fast.aZero, bScale: (0..<n).map { bScale.0.typed(Float.self)[$0 * bScale.1] },
+                             bZero: fast.bZero, bias: biasFull)
+        {
+            return
+        }
         let g = Captured(geometry0)
         let q = Captured(p)
         let inputs = [a, b] + (aZeroID.map { [$0] } ?? [])

@@ -44,39 +44,16 @@ extension PlanBuilder {
             log.append("packed int8 GEMM: \(node.name) 1x1")
             return true
         }
-        let scratch = newValue(node.outputs[0] + "#im2col", .int8, [m, k])
+        let k8 = (k + 7) / 8 * 8  // whole K blocks for the microkernel (ck_im2col_q8 zero-fills the rest)
+        let scratch = newValue(node.outputs[0] + "#im2col", .int8, [m, k8])
         let geometry = Captured(g), zero = Int8(truncatingIfNeeded: params.x_zero_point - shift)
         let flip: UInt8 = shifted ? 0x80 : 0, outputCount = m * n
         append(node.name, "QLinearConv(packed im2col, \(name))", [x], [y, scratch]) { f in
-            let g = geometry.value, src = f.i8(x), col = f.i8(scratch)
-            var row = 0
-            for b in 0..<g.batch {
-                for oh in 0..<g.out_h {
-                    for ow in 0..<g.out_w {
-                        var dst = col + row * k
-                        for kh in 0..<g.kernel_h {
-                            let ih = oh * g.stride_h + kh * g.dilation_h - g.pad_top
-                            for kw in 0..<g.kernel_w {
-                                let iw = ow * g.stride_w + kw * g.dilation_w - g.pad_left
-                                if ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w {
-                                    let from = src + ((b * g.in_h + ih) * g.in_w + iw) * g.in_c
-                                    if flip == 0 {
-                                        dst.update(from: from, count: g.in_c)
-                                    } else {
-                                        for c in 0..<g.in_c { dst[c] = Int8(bitPattern: UInt8(bitPattern: from[c]) ^ flip) }
-                                    }
-                                } else {
-                                    dst.update(repeating: zero, count: g.in_c)
-                                }
-                                dst += g.in_c
-                            }
-                        }
-                        row += 1
-                    }
-                }
-            }
+            var g = geometry.value
+            let col = f.i8(scratch)
+            ck_im2col_q8(&g, f.u8(x), UInt8(bitPattern: zero), flip, k8, f.u8(scratch))
             var p = qp.value
-            ck_qgemm_s8(cfg.value, m, n, k, col, k, wp.raw, f.i8(y), n, &p)
+            ck_qgemm_s8(cfg.value, m, n, k8, col, k8, wp.raw, f.i8(y), n, &p)
             if flip != 0 {
                 let out = f.u8(y)
                 for i in 0..<outputCount { out[i] ^= flip }

@@ -47,14 +47,19 @@ extension PlanBuilder {
         if perAxis && values[scale].count != zCount {
             throw RuntimeError(code: .invalidModel, message: "scale has \(values[scale].count) entries for \(zCount) channels", node: node.name)
         }
-        append(node.name, node.opType, inputs, [y]) { f in
+        // QuantizeLinear on the selected ISA's SIMD table (bit-exact); DequantizeLinear keeps the reference.
+        let ops = ck_simd_ops_for(ck_isa_selected())?.pointee
+        let quantizeS8 = ops?.quantize_f32_s8 ?? ck_quantize_f32_s8__scalar
+        let quantizeU8 = ops?.quantize_f32_u8 ?? ck_quantize_f32_u8__scalar
+        let label = quantize ? "QuantizeLinear(\(ops.map { String(cString: $0.suffix) } ?? "scalar"))" : node.opType
+        append(node.name, label, inputs, [y]) { f in
             let zp = zBuffer.typed(Int32.self)
             if let rz = runtimeZero {
                 let v: Int32 = zType == .int8 ? Int32(f.i8(rz).pointee) : (zType == .int32 ? f.i32(rz).pointee : Int32(f.u8(rz).pointee))
                 for i in 0..<zCount { zp[i] = v }
             }
             if quantize {
-                if yType == .int8 { ck_quantize_f32_s8__scalar(o, c, n, f.f32(x), f.f32(scale), zp, f.i8(y)) } else { ck_quantize_f32_u8__scalar(o, c, n, f.f32(x), f.f32(scale), zp, f.u8(y)) }
+                if yType == .int8 { quantizeS8(o, c, n, f.f32(x), f.f32(scale), zp, f.i8(y)) } else { quantizeU8(o, c, n, f.f32(x), f.f32(scale), zp, f.u8(y)) }
             } else {
                 switch xType {
                 case .int8: ck_dequantize_s8_f32__scalar(o, c, n, f.i8(x), f.f32(scale), zp, f.f32(y))
