@@ -97,8 +97,8 @@ static const ck_qgemm_s8_config ck_qgemm_s8_table[CK_ISA_COUNT] = {
 #if defined(__x86_64__)
     [CK_ISA_AVX2] = {"ck_qgemm_s8_4x8c8__avx2", CK_ISA_AVX2, 4, 8, 8, ck_qgemm_s8_4x8c8__avx2},
     // The zmm tile: one vpdpbusd per row and K block, 1.5x the 256-bit 4x8c8 tile (docs/kernels.md).
-    [CK_ISA_AVX512VNNI] = {"ck_qgemm_s8_8x8c8__avx512vnni", CK_ISA_AVX512VNNI, 8, 8, 8,
-                           ck_qgemm_s8_8x8c8__avx512vnni},
+    [CK_ISA_AVX512VNNI] = {"ck_qgemm_s8_8x16c8__avx512vnni", CK_ISA_AVX512VNNI, 8, 8, 8,
+                           ck_qgemm_s8_8x16c8__avx512vnni},
 #endif
 };
 

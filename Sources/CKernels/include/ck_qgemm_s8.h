@@ -79,6 +79,10 @@ void ck_qgemm_s8_4x8c8__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t
 void ck_qgemm_s8_8x8c8__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,
                                    const void* packed_w, int8_t* y, size_t y_stride,
                                    const ck_qgemm_s8_params* params);
+/// Two column blocks per pass (16 channels): one A broadcast feeds two vpdpbusd. The dispatch entry.
+void ck_qgemm_s8_8x16c8__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,
+                                    const void* packed_w, int8_t* y, size_t y_stride,
+                                    const ck_qgemm_s8_params* params);
 #endif
 #if defined(__aarch64__)
 void ck_qgemm_s8_2x8c8__neon_mlal(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride,

@@ -38,12 +38,16 @@ extension PlanBuilder {
             guard node.outputs.count < 2 || node.outputs[1].isEmpty else {
                 throw RuntimeError(code: .unsupported, message: "MaxPool Indices output", node: node.name)
             }
-            append(node.name, "MaxPool", [x], [y]) { f in
+            // int8 and float on the selected ISA's SIMD table (bit-exact); uint8 on the reference.
+            let ops = ck_simd_ops_for(ck_isa_selected())?.pointee
+            let s8 = ops?.maxpool2d_s8 ?? ck_maxpool2d_s8__scalar, f32 = ops?.maxpool2d_f32 ?? ck_maxpool2d_f32__scalar
+            let suffix = type == .uint8 ? "scalar" : ops.map { String(cString: $0.suffix) } ?? "scalar"
+            append(node.name, "MaxPool(\(suffix))", [x], [y]) { f in
                 var g = geometry.value
                 switch type {
-                case .int8: ck_maxpool2d_s8__scalar(&g, f.i8(x), f.i8(y))
+                case .int8: s8(&g, f.i8(x), f.i8(y))
                 case .uint8: ck_maxpool2d_u8__scalar(&g, f.u8(x), f.u8(y))
-                default: ck_maxpool2d_f32__scalar(&g, f.f32(x), f.f32(y))
+                default: f32(&g, f.f32(x), f.f32(y))
                 }
             }
         } else if !q {
@@ -54,10 +58,11 @@ extension PlanBuilder {
         } else {
             let xsc = try constant(node, 1)?.floats().first ?? 1, xz = Int32(try constant(node, 2)?.doubles().first ?? 0)
             let ysc = try constant(node, 3)?.floats().first ?? 1, yz = Int32(try constant(node, 4)?.doubles().first ?? 0)
+            let avgS8 = ck_simd_ops_for(ck_isa_selected())?.pointee.avgpool2d_qs8 ?? ck_avgpool2d_qs8__scalar
             append(node.name, "QLinearAveragePool", [x], [y]) { f in
                 var g = geometry.value
                 if type == .int8 {
-                    ck_avgpool2d_qs8__scalar(&g, include, xsc, xz, ysc, yz, f.i8(x), f.i8(y))
+                    avgS8(&g, include, xsc, xz, ysc, yz, f.i8(x), f.i8(y))
                 } else {
                     ck_avgpool2d_qu8__scalar(&g, include, xsc, xz, ysc, yz, f.u8(x), f.u8(y))
                 }
@@ -77,9 +82,13 @@ extension PlanBuilder {
         let channels = declaredLast ? shape[shape.count - 1] : shape[1]
         let pixels = values[x].count / max(batch * channels, 1)
         let type = values[x].elementType
+        // Bit-exact SIMD forms from the selected ISA's table (same summation order as the references).
+        let ops = ck_simd_ops_for(ck_isa_selected())?.pointee
+        let gapF32 = ops?.global_avgpool_f32 ?? ck_global_avgpool_f32__scalar
+        let gapS8 = ops?.global_avgpool_qs8 ?? ck_global_avgpool_qs8__scalar
         if !q {
             append(node.name, "GlobalAveragePool", [x], [y]) { f in
-                ck_global_avgpool_f32__scalar(batch, pixels, channels, f.f32(x), f.f32(y))
+                gapF32(batch, pixels, channels, f.f32(x), f.f32(y))
             }
             return
         }
@@ -87,7 +96,7 @@ extension PlanBuilder {
         let ysc = try constant(node, 3)?.floats().first ?? 1, yz = Int32(try constant(node, 4)?.doubles().first ?? 0)
         append(node.name, "QLinearGlobalAveragePool", [x], [y]) { f in
             if type == .int8 {
-                ck_global_avgpool_qs8__scalar(batch, pixels, channels, xsc, xz, ysc, yz, f.i8(x), f.i8(y))
+                gapS8(batch, pixels, channels, xsc, xz, ysc, yz, f.i8(x), f.i8(y))
             } else {
                 ck_global_avgpool_qu8__scalar(batch, pixels, channels, xsc, xz, ysc, yz, f.u8(x), f.u8(y))
             }
