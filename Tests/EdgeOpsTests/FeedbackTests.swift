@@ -1,6 +1,9 @@
 import EdgeOps
 import EdgeTestSupport
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Logging
 import Testing
 
@@ -118,11 +121,27 @@ struct FeedbackTests {
     }
 
     @Test func unreachableProxyIsAConnectError() throws {
-        let stub = try CumulocityProxyStub()
-        stub.stop()
-        let uploader = try makeUploader(stub)
+        // A bound socket that never listens: connecting is refused, and no other test's stub can
+        // take the port meanwhile (a stopped stub's port could be reused and get our request).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let uploader = SampleUploader(
+            spool: try SampleSpool(directory: tmp.path + "/spool"),
+            client: HTTPClient(port: Int(UInt16(bigEndian: address.sin_port))),
+            source: "4711",
+            logger: Logger(label: "test")
+        )
         try uploader.spool.add(jpeg: Self.jpeg(1), metadata: Self.metadata(1))
         #expect { try uploader.uploadPending() } throws: { ($0 as? HTTPError)?.code == .connect }
+        #expect(uploader.spool.samples().count == 1)
     }
 
     @Test func runRetriesWithBackoffUntilAcknowledged() async throws {
