@@ -123,6 +123,37 @@ struct ValidatorTests {
         #expect(report.failure?.step == "latency")
     }
 
+    /// `sm-plugin install` as thin-edge calls it, with the settings the wrapper's environment gives.
+    @Test func pluginInstallRunsTheValidators() async throws {
+        let settings = try SMPluginSettings(environment: [
+            "EDGEMLOPS_STATE_DIR": tmp.path + "/state", "EDGEMLOPS_FLOWS_DIR": tmp.path + "/flows",
+            "EDGEMLOPS_KEYS_DIR": tmp.path + "/keys", "EDGEMLOPS_LATENCY_BUDGET_MS": "60000",
+        ])
+        let plugin = SMPlugin(kind: .model, settings: settings, logger: Logger(label: "test"))
+        func bundle(_ version: String, _ expected: [Float]) throws -> String {
+            try tmp.write(
+                "downloads/\(version).tgz",
+                try Fixtures.bundle(
+                    version: version,
+                    extraFiles: [
+                        "golden/0.npy": NPY.encode(Tensor(floats: Self.input, shape: Self.shape)),
+                        "golden/0.expected.npy": NPY.encode(Tensor(floats: expected, shape: Self.shape)),
+                    ],
+                    golden: [Self.golden]
+                )
+            )
+            return tmp.path + "/downloads/\(version).tgz"
+        }
+        let good = await plugin.run(["install", "scratch", "--module-version", "1.0.0", "--file", try bundle("1.0.0", Self.reference)])
+        #expect(good.exitCode == .success, "\(good.stderr)")
+        let bad = await plugin.run(
+            ["install", "scratch", "--module-version", "1.1.0", "--file", try bundle("1.1.0", Self.reference.map { $0 + 0.5 })]
+        )
+        #expect(bad.exitCode == .failure)
+        #expect(bad.stderr.contains("refused at step 'golden-set'"), "\(bad.stderr)")
+        #expect(await plugin.run(["list"]).stdout == "scratch\t1.0.0\n")
+    }
+
     @Test func pluginSettingsInstallBothValidators() throws {
         let settings = try SMPluginSettings(environment: ["EDGEMLOPS_LATENCY_BUDGET_MS": "25"])
         #expect(settings.gate.validators.map(\.name) == ["golden-set", "latency"])
