@@ -6,4 +6,7 @@ public struct LoadedModel: Sendable {
     public let info: ModelInfo
     public let model: CompiledModel
     public let generation: Int
+    /// Preprocessing the model asks for in its `edgemlops.input.*` metadata (nil when it has
+    /// none): a pipeline rebuilds its preprocessor from it when the generation changes.
+    public let inputSpec: ModelInputSpec?
 }

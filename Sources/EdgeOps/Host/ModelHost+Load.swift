@@ -4,7 +4,9 @@ import Foundation
 extension ModelHost {
     /// Reads `manifest.json` of an installed version and compiles its model for the manifest's
     /// input shape.
-    static func load(directory: String, version: String) throws(ModelHostError) -> (ModelInfo, CompiledModel) {
+    static func load(directory: String, version: String) throws(ModelHostError) -> (
+        ModelInfo, CompiledModel, ModelInputSpec?
+    ) {
         let manifestPath = directory + "/" + InstallGate.manifestFile
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw ModelHostError(code: .unloadable, message: "cannot read", version: version, file: manifestPath)
@@ -18,8 +20,10 @@ extension ModelHost {
         let modelPath = directory + "/" + manifest.model
         var shapes: [String: [Int]] = [:]
         let compiled: CompiledModel
+        let spec: ModelInputSpec?
         do {
             let model = try Model.load(path: modelPath)
+            spec = try? ModelInputSpec(model: model)
             if let input = manifest.input,
                 let inputName = input.name ?? model.graph.runtimeInputs.first?.name
             {
@@ -37,6 +41,6 @@ extension ModelHost {
             labels: manifest.labels,
             thresholds: manifest.thresholds
         )
-        return (info, compiled)
+        return (info, compiled, spec)
     }
 }

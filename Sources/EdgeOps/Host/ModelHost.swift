@@ -70,8 +70,8 @@ public final class ModelHost: Sendable {
         guard let version else {
             throw ModelHostError(code: .noActiveVersion, message: "model '\(name)' has no active version")
         }
-        let (info, model) = try Self.load(directory: store.path(of: name, version: version), version: version)
-        install(info: info, model: model, probation: nil)
+        let (info, model, spec) = try Self.load(directory: store.path(of: name, version: version), version: version)
+        install(info: info, model: model, spec: spec, probation: nil)
         return info
     }
 
@@ -80,13 +80,13 @@ public final class ModelHost: Sendable {
     /// leaves the store and the host untouched.
     @discardableResult
     public func activate(version: String) throws(ModelHostError) -> ModelInfo {
-        let (info, model) = try Self.load(directory: store.path(of: name, version: version), version: version)
+        let (info, model, spec) = try Self.load(directory: store.path(of: name, version: version), version: version)
         do {
             try store.activate(name: name, version: version)
         } catch {
             throw ModelHostError(code: .store, message: "\(error)", version: version)
         }
-        install(info: info, model: model, probation: Probation(policy: policy))
+        install(info: info, model: model, spec: spec, probation: Probation(policy: policy))
         logger.info("model activated", metadata: ["model": "\(name)", "version": "\(version)"])
         onEvent(.activated(version: version))
         return info
@@ -102,9 +102,9 @@ public final class ModelHost: Sendable {
         } catch {
             throw ModelHostError(code: .store, message: "\(error)")
         }
-        let (info, model) = try Self.load(directory: store.path(of: name, version: to), version: to)
+        let (info, model, spec) = try Self.load(directory: store.path(of: name, version: to), version: to)
         // The restored version already proved itself; it is not put on probation again.
-        install(info: info, model: model, probation: nil)
+        install(info: info, model: model, spec: spec, probation: nil)
         logger.warning(
             "model rolled back",
             metadata: ["model": "\(name)", "from": "\(from)", "to": "\(to)", "reason": "\(reason)"]
@@ -160,10 +160,10 @@ public final class ModelHost: Sendable {
     /// A runner for one pipeline thread.
     public func makeRunner() -> ModelRunner { ModelRunner(host: self) }
 
-    func install(info: ModelInfo, model: CompiledModel, probation: Probation?) {
+    func install(info: ModelInfo, model: CompiledModel, spec: ModelInputSpec?, probation: Probation?) {
         state.withLock { state in
             state.generation += 1
-            state.loaded = LoadedModel(info: info, model: model, generation: state.generation)
+            state.loaded = LoadedModel(info: info, model: model, generation: state.generation, inputSpec: spec)
             state.probation = probation
         }
     }

@@ -10,6 +10,8 @@ public final class ModelRunner {
         /// Names in graph order, so the first output is `outputs[outputNames[0]]`.
         public var outputNames: [String]
         public var latency: Duration
+        /// The generation that produced this result; a change means the model was swapped.
+        public var generation: Int
     }
 
     public let host: ModelHost
@@ -49,6 +51,12 @@ public final class ModelRunner {
         }
         let latency = Duration.nanoseconds(Int64(session.lastRunNanoseconds))
         host.record(.succeeded(latency: latency), generation: loaded.generation)
-        return Result(info: loaded.info, outputs: outputs, outputNames: loaded.model.outputNames, latency: latency)
+        return Result(
+            info: loaded.info,
+            outputs: outputs,
+            outputNames: loaded.model.outputNames,
+            latency: latency,
+            generation: loaded.generation
+        )
     }
 }
