@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "EdgeOps",
             dependencies: [
-                "EdgeInference", "CZlib", "CSodium",
+                "EdgeInference", "EdgeCloud", "EdgeFlows", "CZlib", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "EdgeOpsTests",
             dependencies: [
-                "EdgeOps", "EdgeInference", "EdgeTestSupport", "CZlib", "CSodium",
+                "EdgeOps", "EdgeInference", "EdgeCloud", "EdgeFlows", "EdgeTestSupport", "CZlib", "CSodium",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -140,7 +140,9 @@ enum Fixtures {
         extraFiles: [String: [UInt8]] = [:],
         unlisted: [String: [UInt8]] = [:],
         tamper: [String: [UInt8]] = [:],
-        golden: [ModelManifest.GoldenCase] = []
+        golden: [ModelManifest.GoldenCase] = [],
+        tolerance: ModelManifest.Tolerance? = nil,
+        latencyBudgetMs: Double? = nil
     ) throws -> [UInt8] {
         var files: [String: [UInt8]] = ["model.onnx": try onnx(shape: shape)]
         files.merge(extraFiles) { $1 }
@@ -151,7 +153,9 @@ enum Fixtures {
             labels: ["ok", "defect"],
             thresholds: ["defect": 0.6],
             files: files.mapValues { SHA256.hex($0) },
-            golden: golden
+            golden: golden,
+            tolerance: tolerance,
+            latencyBudgetMs: latencyBudgetMs
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -28,6 +28,19 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// How far the device's outputs may stray from the golden outputs. Absent fields take the
+    /// defaults of ``GoldenSetValidator``: one quantization step for integer outputs, 1/255 for float
+    /// outputs, and top-1 agreement along the last axis.
+    public struct Tolerance: Codable, Sendable, Equatable {
+        public var absolute: Double?
+        public var top1: Bool?
+
+        public init(absolute: Double? = nil, top1: Bool? = nil) {
+            self.absolute = absolute
+            self.top1 = top1
+        }
+    }
+
     public var name: String
     public var version: String
     /// The model file in the bundle; `model.onnx` by default.
@@ -39,6 +52,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     /// sha256 (lowercase hex) of every file in the bundle except the manifest and its signature.
     public var files: [String: String]
     public var golden: [GoldenCase]
+    public var tolerance: Tolerance?
+    /// Median latency allowed on the device, milliseconds; the agent configuration may override it.
+    public var latencyBudgetMs: Double?
 
     public init(
         name: String,
@@ -48,7 +64,9 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         labels: [String] = [],
         thresholds: [String: Double] = [:],
         files: [String: String] = [:],
-        golden: [GoldenCase] = []
+        golden: [GoldenCase] = [],
+        tolerance: Tolerance? = nil,
+        latencyBudgetMs: Double? = nil
     ) {
         self.name = name
         self.version = version
@@ -58,10 +76,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         self.thresholds = thresholds
         self.files = files
         self.golden = golden
+        self.tolerance = tolerance
+        self.latencyBudgetMs = latencyBudgetMs
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, version, model, input, labels, thresholds, files, golden
+        case name, version, model, input, labels, thresholds, files, golden, tolerance, latencyBudgetMs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,6 +94,8 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         thresholds = try c.decodeIfPresent([String: Double].self, forKey: .thresholds) ?? [:]
         files = try c.decode([String: String].self, forKey: .files)
         golden = try c.decodeIfPresent([GoldenCase].self, forKey: .golden) ?? []
+        tolerance = try c.decodeIfPresent(Tolerance.self, forKey: .tolerance)
+        latencyBudgetMs = try c.decodeIfPresent(Double.self, forKey: .latencyBudgetMs)
     }
 
     /// Decodes and checks the manifest; errors name the file and the field.
@@ -99,6 +121,22 @@ public struct ModelManifest: Codable, Sendable, Equatable {
                 message: "threshold \(value) outside 0...1",
                 file: file,
                 field: "thresholds.\(label)"
+            )
+        }
+        if let absolute = manifest.tolerance?.absolute, !(absolute >= 0 && absolute.isFinite) {
+            throw BundleError(
+                code: .badManifest,
+                message: "\(absolute) is not a finite non-negative tolerance",
+                file: file,
+                field: "tolerance.absolute"
+            )
+        }
+        if let budget = manifest.latencyBudgetMs, !(budget > 0 && budget.isFinite) {
+            throw BundleError(
+                code: .badManifest,
+                message: "\(budget) is not a positive budget",
+                file: file,
+                field: "latencyBudgetMs"
             )
         }
         for (path, digest) in manifest.files where digest.count != 64 || !digest.allSatisfy(\.isHexDigit) {

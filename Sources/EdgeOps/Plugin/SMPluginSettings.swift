@@ -10,6 +10,9 @@
 /// | `EDGEMLOPS_MAX_BUNDLE_BYTES` | 268435456 |
 /// | `EDGEMLOPS_PIPELINE_INPUT_SHAPE` | unset (`1,3,224,224` to check) |
 /// | `EDGEMLOPS_KEEP_VERSIONS` | 2 inactive versions kept by `finalize` |
+/// | `EDGEMLOPS_LATENCY_BUDGET_MS` | unset (the manifest's `latencyBudgetMs`, else only reported) |
+///
+/// The gate always runs the executor-backed ``GoldenSetValidator`` and ``LatencyValidator``.
 public struct SMPluginSettings: Sendable {
     public var stateDirectory: String
     public var flowsDirectory: String
@@ -54,6 +57,14 @@ public struct SMPluginSettings: Sendable {
             }
             gate.pipelineInputShape = dims
         }
+        var budget: Double?
+        if let raw = value("EDGEMLOPS_LATENCY_BUDGET_MS") {
+            guard let ms = Double(raw), ms > 0, ms.isFinite else {
+                throw InvalidValue(variable: "EDGEMLOPS_LATENCY_BUDGET_MS", value: raw)
+            }
+            budget = ms
+        }
+        gate.validators = [GoldenSetValidator(), LatencyValidator(budgetMs: budget)]
         var keep = 2
         if let raw = value("EDGEMLOPS_KEEP_VERSIONS") {
             guard let n = Int(raw), n >= 0 else { throw InvalidValue(variable: "EDGEMLOPS_KEEP_VERSIONS", value: raw) }
