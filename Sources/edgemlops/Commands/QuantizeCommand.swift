@@ -81,9 +81,12 @@ struct QuantizeCommand: ParsableCommand {
             warn("calibration: \(set.samples.count) sample(s), \(set.skipped.count) skipped")
             calibrationSet = set
         }
-        let bar = ProgressBar(label: "calibrating")
+        // A bar over calibration batches (the total is known once the calibrator starts).
+        var progress: ProgressLine?
         let result = try Quantizer(options: options).quantize(model, calibration: calibrationSet) { done, total in
-            bar.update(done, of: total)
+            if progress == nil { progress = ProgressLine(total: total) }
+            progress?.advance()
+            if done == total { progress?.finish(summary: "calibration: \(total) batch(es) done") }
         }
         try result.model.saveAtomically(to: output)
         print(Self.summary(result.report, output: output))
@@ -105,18 +108,4 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     func warn(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-}
-
-/// A one-line progress bar on stderr, redrawn in place.
-final class ProgressBar {
-    let label: String
-    init(label: String) { self.label = label }
-
-    func update(_ done: Int, of total: Int) {
-        let width = 30
-        let filled = total > 0 ? done * width / total : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let end = done >= total ? "\n" : ""
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)\(end)".utf8))
-    }
 }
