@@ -37,9 +37,26 @@ public struct Quantizer {
     /// Shape inference, constant folding, BatchNormalization folding.
     public static func prepare(_ model: Model) throws(QuantizationError) -> Model {
         try checkNotQuantized(model)
-        do { return try model.normalized() } catch {
+        // Symbolic dimensions (a `batch` axis) are bound to 1: the agent runs one frame at a time,
+        // and shape inference needs concrete shapes to plan the quantized graph.
+        var shapes: [String: [Int]] = [:]
+        for input in model.graph.runtimeInputs where input.staticShape == nil {
+            guard let dims = input.shape else { continue }
+            shapes[input.name] = dims.map { dim in
+                if case .value(let v) = dim, v > 0 { return Int(v) }
+                return 1
+            }
+        }
+        var prepared: Model
+        do { prepared = try model.normalized(inputShapes: shapes) } catch {
             throw QuantizationError(code: .invalidModel, message: "cannot prepare the model: \(error)")
         }
+        for i in prepared.graph.inputs.indices {
+            if let shape = shapes[prepared.graph.inputs[i].name] {
+                prepared.graph.inputs[i] = ValueInfo(name: prepared.graph.inputs[i].name, elementType: .float32, shape: shape)
+            }
+        }
+        return prepared
     }
 
     /// Quantizes `model`. Static mode needs `calibration`; `progress` sees calibration batches.
