@@ -160,3 +160,21 @@ struct QuantizerTests {
         #expect(seen.allSatisfy { $0.1 == 3 * passes })
     }
 }
+
+@Suite("Quantizer preparation")
+struct QuantizerPreparationTests {
+    @Test("a symbolic batch dimension is bound to 1", arguments: QuantizationOptions.Mode.allCases)
+    func symbolicBatch(_ mode: QuantizationOptions.Mode) throws {
+        var model = SmallModels.classifier()
+        model.graph.inputs = [ValueInfo(name: "x", elementType: .float32, shape: [.param("batch"), .value(3), .value(8), .value(8)])]
+        var options = QuantizationOptions()
+        options.mode = mode
+        let samples = SmallModels.samples(SmallModels.classifier(), count: 2)
+        let result = try Quantizer(options: options).quantize(model, calibration: CalibrationSet(samples: samples))
+        #expect(result.model.graph.inputs[0].staticShape == [1, 3, 8, 8])
+        let reference = try SmallModels.run(SmallModels.classifier(), samples[0])
+        let quantized = try SmallModels.run(result.model, samples[0])
+        let span = reference.map(abs).max()!
+        for (a, b) in zip(reference, quantized) { #expect(abs(a - b) <= 0.1 * span) }
+    }
+}
