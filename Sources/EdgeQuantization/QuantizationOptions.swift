@@ -12,7 +12,8 @@ public struct QuantizationOptions: Sendable, Hashable {
     public var mode: Mode = .static
     public var method: Method = .minmax
     public var format: Format = .qdq
-    public var activations: Activations = .uint8
+    /// int8 like ORT's quantize_static default (S8S8 QDQ); also the faster path in our runtime.
+    public var activations: Activations = .int8
     /// Per-output-channel weight scales (per-tensor otherwise). Dynamic mode is always per channel.
     public var perChannel = false
     /// Node names left in float.

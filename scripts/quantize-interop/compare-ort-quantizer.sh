@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quantizes the FP32 conformance nets with `edgemlops quantize` and with
 # onnxruntime.quantization.quantize_static under matching options (QDQ, MinMax, per-channel
-# symmetric int8 weights, uint8 activations, the same calibration tensors), then prints
+# symmetric int8 weights, int8 activations, the same calibration tensors), then prints
 # `edgemlops bench --compare FP32 ours ort` for each: size, latency in our runtime, agreement
 # and cosine similarity with FP32. Figures only (no pass/fail): use a release build.
 # Usage: scripts/quantize-interop/compare-ort-quantizer.sh [MODELS_DIR]

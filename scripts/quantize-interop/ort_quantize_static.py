@@ -1,6 +1,6 @@
 """Writes 16 seeded calibration tensors (uniform in [-1, 1), as `edgemlops bench` draws its
 inputs) and quantizes MODEL with onnxruntime.quantization.quantize_static using the options
-`edgemlops quantize --per-channel` defaults to: QDQ, MinMax, per-channel int8 weights, uint8
+`edgemlops quantize --per-channel` defaults to: QDQ, MinMax, per-channel int8 weights, int8
 activations. Usage: ort_quantize_static.py MODEL CAL_DIR OUT.onnx"""
 import os
 import sys
@@ -29,5 +29,5 @@ class Reader(CalibrationDataReader):
 
 
 quantize_static(model, out, Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
-                activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
                 calibrate_method=CalibrationMethod.MinMax)

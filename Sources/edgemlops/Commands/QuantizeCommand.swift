@@ -40,7 +40,7 @@ struct QuantizeCommand: ParsableCommand {
     var perChannel = false
 
     @Option(help: "Activation type: int8 or uint8.")
-    var activations: QuantizationOptions.Activations = .uint8
+    var activations: QuantizationOptions.Activations = .int8
 
     @Option(help: "Output form: qdq or qoperator.")
     var format: QuantizationOptions.Format = .qdq
