@@ -110,4 +110,16 @@ struct CalibrationTests {
         #expect(names == ["out.onnx"])
         #expect(try Model.load(path: dir.file("out.onnx")).graph.nodes.count == model.graph.nodes.count)
     }
+
+    @Test("an output path that is not a regular file (a FIFO here, /dev/null in the field) is refused and left alone")
+    func specialFileRefused() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        #expect(mkfifo(dir.file("pipe"), 0o600) == 0)
+        let error = #expect(throws: QuantizationError.self) { try SmallModels.classifier().saveAtomically(to: dir.file("pipe")) }
+        #expect(error?.description.contains("not a regular file") == true)
+        var status = stat()
+        #expect(lstat(dir.file("pipe"), &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["pipe"])
+    }
 }
