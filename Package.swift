@@ -64,6 +64,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "EdgeInference", dependencies: ["CKernels"], swiftSettings: swiftSettings),
+        .target(name: "EdgeQuantization", dependencies: ["EdgeInference", "EdgeVision"], swiftSettings: swiftSettings),
         .target(
             name: "EdgeAgent",
             dependencies: [
@@ -89,6 +90,7 @@ let package = Package(
                 "EdgeInference",
                 "EdgeVision",
                 "EdgeOps",
+                "EdgeQuantization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,6 +110,11 @@ let package = Package(
             dependencies: [
                 "EdgeVision", "EdgeTestSupport", "CTurboJPEG", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EdgeQuantizationTests",
+            dependencies: ["EdgeQuantization", "EdgeInference", "EdgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CKernelsTests", dependencies: ["CKernels"], swiftSettings: swiftSettings),

@@ -119,6 +119,13 @@ status=$?
 tail -3 "$results/kernels-ort.log"
 count_log "kernels-ort" $status "$results/kernels-ort.log"
 
+step "edgemlops quantize outputs in ONNX Runtime (static and dynamic, conformance nets)"
+scripts/quantize-interop/check.sh >"$results/quantize-interop.log" 2>&1
+status=$?
+grep -E '^FAIL' "$results/quantize-interop.log" | head -20
+tail -1 "$results/quantize-interop.log"
+count_log "quantize-interop" $status "$results/quantize-interop.log"
+
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -20,6 +20,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             DoctorCommand.self,
             FlowCommand.self,
             ModelCommand.self,
+            QuantizeCommand.self,
             SynthCommand.self,
             SMPluginCommand.self,
             OutboxDemoCommand.self,

@@ -16,7 +16,7 @@
 /// DequantizeLinear nodes left without consumers are removed.
 extension Model {
     /// Applies the fusions; returns a log line per fused operator kind.
-    mutating func fuseQDQ() -> [String] {
+    public mutating func fuseQDQ() -> [String] {
         var counts: [String: Int] = [:]
         var removed = Set<Int>()
         let consumers = graph.consumersByValue()

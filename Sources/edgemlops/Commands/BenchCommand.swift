@@ -25,8 +25,8 @@ struct BenchCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The .onnx model file.")
-    var model: String
+    @Argument(help: "The .onnx model file (omit with --compare).")
+    var model: String = ""
 
     @Option(help: "Intra-op threads (default: physical cores).")
     var threads: Int?
@@ -49,13 +49,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    /// `--compare A B C [--dataset DIR --labels FILE] [--markdown FILE] [--csv FILE]`: see BenchCommand+Compare.swift.
+    @OptionGroup var comparison: CompareOptions
+
     func validate() throws {
+        if comparison.compare.isEmpty == model.isEmpty { throw ValidationError("give one MODEL, or --compare A.onnx B.onnx ...") }
         if runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
         if warmup < 0 { throw ValidationError("--warmup must not be negative, got \(warmup)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() async throws {
+        if !comparison.compare.isEmpty { return try runComparison() }
         if let problem = CompiledModel.isaOverrideProblem {
             ProgressLine.writeStandardError("warning: \(problem)\n")
         }

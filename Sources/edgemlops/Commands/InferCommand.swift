@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeInference
+import EdgeQuantization
 import EdgeVision
 import Foundation
 
@@ -102,23 +103,8 @@ struct InferCommand: AsyncParsableCommand {
 
     /// Decodes `path` (PNG, JPEG or PPM/PGM) and preprocesses it as the model's metadata says.
     static func imageTensor(_ path: String, spec: ModelInputSpec) throws -> Tensor {
-        let decoded = try ImageFileSource.load(path, jpegDecoder: TurboJPEGFrameDecoder())
-        let preprocessor = try Preprocessor(
-            spec: PreprocessSpec(
-                width: spec.width,
-                height: spec.height,
-                color: spec.channels == 1 ? .gray8 : .rgb8,
-                resize: spec.resize == "area" ? .area : .bilinear,
-                layout: spec.layout == .nchw ? .nchw : .nhwc,
-                output: .float32,
-                mean: spec.mean,
-                std: spec.std
-            )
-        )
-        guard case .float32(let values) = try preprocessor.run(decoded) else {
-            throw CommandFailure("\(path): preprocessing did not produce float32 values")
-        }
-        return Tensor(floats: values, shape: spec.shape)
+        // Shared with the quantizer's calibration so both preprocess identically.
+        try ImageTensorLoader.tensor(path, spec: spec)
     }
 
     /// `--tensor` values as (input name or nil, path).
