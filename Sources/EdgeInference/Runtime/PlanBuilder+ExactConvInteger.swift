@@ -41,7 +41,12 @@ extension PlanBuilder {
         }
         let xType = values[x].elementType
         let xf = newValue(node.outputs[0] + "#x_float", .float32, values[x].shape, channelsLast: values[x].channelsLast)
-        let yf = newValue(node.outputs[0] + "#y_float", .float32, values[y].shape, channelsLast: values[y].channelsLast)
+        // ORT's chain casts the int32 result to float next: when that Cast is the only consumer
+        // the float result is its output as is (|sum| ≤ 2^24 converts exactly) and both the
+        // conversion back to int32 and the Cast disappear.
+        let cast = floatCast(consuming: node)
+        let yf = newValue(cast?.outputs[0] ?? node.outputs[0] + "#y_float", .float32, values[y].shape,
+                          channelsLast: values[y].channelsLast)
         let at = steps.count
         let unclamped = ck_clamp_f32(min: -.infinity, max: .infinity)
         let bias = [Float](repeating: 0, count: oc)
@@ -60,11 +65,26 @@ extension PlanBuilder {
                     for i in 0..<inCount { dst[i] = Float(src[i]) - zero }
                 }
             }, at: at)
+        if let cast {
+            skipped.insert(cast.name)
+            log.append("exact float ConvInteger: \(node.name) + \(cast.name)")
+            return true
+        }
         append(node.name, "ConvInteger(to int32)", [yf], [y]) { f in
             let src = f.f32(yf), dst = f.i32(y)
             for i in 0..<outCount { dst[i] = Int32(src[i]) }
         }
         log.append("exact float ConvInteger: \(node.name)")
         return true
+    }
+
+    /// The Cast to float32 that is the only consumer of `node`'s output (not a graph output).
+    func floatCast(consuming node: Node) -> Node? {
+        let out = node.outputs[0]
+        let consumers = model.graph.nodes.filter { $0.inputs.contains(out) }
+        guard consumers.count == 1, !model.graph.outputs.contains(where: { $0.name == out }) else { return nil }
+        let c = consumers[0]
+        guard c.domain.isEmpty, c.opType == "Cast", (try? c.int("to", default: 0)) == 1 else { return nil }
+        return c
     }
 }
