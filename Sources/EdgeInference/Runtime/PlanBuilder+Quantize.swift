@@ -75,9 +75,25 @@ extension PlanBuilder {
         let y = try output(node, 0, channelsLast: values[x].channelsLast)
         let s = try output(node, 1), z = try output(node, 2)
         let n = values[x].count
-        append(node.name, "DynamicQuantizeLinear", [x], [y, s, z]) { f in
-            var zp: Int32 = 0
-            ck_dynamic_quantize_f32_u8__scalar(n, f.f32(x), f.u8(y), f.f32(s), &zp)
+        // The range and parameters exactly as ck_dynamic_quantize_f32_u8__scalar, then the
+        // element rule (the same as QuantizeLinear's) on the SIMD table: the scalar pass was
+        // over half of a dynamic MobileNetV2-224.
+        let ops = ck_simd_ops_for(ck_isa_selected())?.pointee
+        let quantizeU8 = ops?.quantize_f32_u8 ?? ck_quantize_f32_u8__scalar
+        let label = "DynamicQuantizeLinear(\(ops.map { String(cString: $0.suffix) } ?? "scalar"))"
+        append(node.name, label, [x], [y, s, z]) { f in
+            let src = f.f32(x)
+            var lo: Float = 0, hi: Float = 0  // the range always includes 0; NaN is skipped
+            for i in 0..<n {
+                if src[i] < lo { lo = src[i] }
+                if src[i] > hi { hi = src[i] }
+            }
+            var scale: Float = hi == lo ? 1 : (hi - lo) / 255
+            let initial = min(max(0 - lo / scale, 0), 255)
+            // Infinite inputs can make the range NaN; never trap on the conversion.
+            var zp = initial.isNaN ? 0 : Int32(initial.rounded(.toNearestOrEven))
+            quantizeU8(1, 1, n, src, &scale, &zp, f.u8(y))
+            f.f32(s).pointee = scale
             f.u8(z).pointee = UInt8(truncatingIfNeeded: zp)
         }
     }

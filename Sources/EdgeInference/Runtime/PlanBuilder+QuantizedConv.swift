@@ -1,6 +1,6 @@
 import CKernels
 
-/// QLinearConv and ConvInteger on the 8-bit reference kernels.
+/// QLinearConv and ConvInteger on the 8-bit reference kernels (unless a fast path takes them).
 extension PlanBuilder {
     static func qtype(_ t: ElementType) -> ck_qtype { t == .int8 ? CK_QTYPE_S8 : CK_QTYPE_U8 }
 
@@ -75,6 +75,13 @@ extension PlanBuilder {
             params.y_zero_point = Int32(try constant(node, 7)?.doubles().first ?? 0)
         }
         let xZeroID = integer ? try node.input(2).map { try value($0, node: node) } : nil
+        // A computed weight zero point (constant() throws) keeps the reference kernel.
+        let wZeroConstant: [Int32]? = node.input(3) == nil ? [0] : (try? constant(node, 3))?.doubles().map { Int32($0) }
+        if integer, let wZeroConstant,
+            lowerExactConvInteger(node, g: g, weights: wb, wType: wType, wZero: wZeroConstant, x: x, xZero: xZeroID, y: y)
+        {
+            return
+        }
         if !integer, !depthwise, let wT = try constant(node, 5), let sT = try constant(node, 4),
             lowerPackedQConv(node, g: g, params: params, weights: packed, bias: bias, wScale: sT.floats(),
                              wZero: wT.doubles().map { Int32($0) }, x: x, y: y)
