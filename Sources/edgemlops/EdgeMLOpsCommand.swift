@@ -25,6 +25,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             OutboxDemoCommand.self,
             InferCommand.self,
             BenchCommand.self,
+            RunCommand.self,
         ]
     )
 }
