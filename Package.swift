@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeAgentTests",
-            dependencies: ["EdgeAgent", "EdgeTestSupport"],
+            dependencies: ["EdgeAgent", "EdgeTestSupport", "EdgeCloud", "EdgeFlows", "EdgeVision", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

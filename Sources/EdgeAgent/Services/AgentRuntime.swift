@@ -24,6 +24,8 @@ public final class AgentRuntime: Sendable {
     let configurationPath: String?
     let environment: [String: String]
     let logger: Logger
+    /// The running group, for ``shutdown()``.
+    let group = Mutex<ServiceGroup?>(nil)
 
     /// Makes a backend for a pipeline; the default loads the model with ``CompiledModelBackend``.
     /// The lifecycle merge replaces it with a `ModelHost`-backed one.
@@ -134,12 +136,19 @@ public final class AgentRuntime: Sendable {
         services.append(systemd)
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        self.group.withLock { $0 = group }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask { await self.reloadOnHangup(notifier: notifier) }
             try await tasks.next()
             tasks.cancelAll()
         }
+    }
+
+    /// The same graceful stop as SIGTERM, for tests and embedding (the demo).
+    public func shutdown() async {
+        guard let group = group.withLock({ $0 }) else { return }
+        await group.triggerGracefulShutdown()
     }
 
     /// SIGHUP: re-read and validate the configuration (a bad file is logged and ignored, the
