@@ -26,6 +26,7 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             InferCommand.self,
             BenchCommand.self,
             RunCommand.self,
+            DemoCommand.self,
         ]
     )
 }

@@ -52,7 +52,7 @@ struct PipelinePartsTests {
 
     @Test("The checkout's models/ is found from .build/<config>/edgemlops")
     func checkoutModels() {
-        let locator = ModelLocator.standard(stateDirectory: "/var/lib/e", executablePath: "/src/repo/.build/release/edgemlops")
+        let locator = ModelLocator.standard(stateDirectory: "/var/lib/e", executablePath: "/src/repo/.build/x86_64-unknown-linux-gnu/release/edgemlops")
         #expect(locator.searchDirectories == ["/var/lib/e/models", "/src/repo/models", "/usr/share/edgemlops/models"])
     }
 

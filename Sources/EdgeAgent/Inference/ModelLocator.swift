@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,21 +21,21 @@ public struct ModelLocator: Sendable {
     /// checkout, found relative to the executable), then the packaged `/usr/share/edgemlops/models`.
     public static func standard(stateDirectory: String, executablePath: String?) -> ModelLocator {
         var directories = [stateDirectory + "/models"]
-        if let executablePath {
-            // .build/<config>/edgemlops → the checkout root is three levels up.
-            var parts = executablePath.split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count > 3 {
-                parts.removeLast(3)
-                directories.append(parts.joined(separator: "/") + "/models")
-            }
-        }
+        if let root = checkoutRoot(executablePath: executablePath) { directories.append(root + "/models") }
         directories.append("/usr/share/edgemlops/models")
         return ModelLocator(searchDirectories: directories)
     }
 
+    /// The checkout an executable was built in: the path before its `/.build/` component
+    /// (`.build/release` is a symlink to `.build/<triple>/release`, so depth varies).
+    public static func checkoutRoot(executablePath: String?) -> String? {
+        guard let executablePath, let range = executablePath.range(of: "/.build/") else { return nil }
+        return String(executablePath[..<range.lowerBound])
+    }
+
     /// File names tried for `name`, best first.
     public static func candidates(for name: String) -> [String] {
-        ["\(name)/\(name)-static-int8.onnx", "\(name)/\(name)-fp32.onnx", "\(name)/model.onnx", "\(name).onnx"]
+        ["\(name)/\(name)-static-int8.onnx", "\(name)/\(name)-fp32.onnx", "\(name)/\(name).onnx", "\(name).onnx"]
     }
 
     public func locate(_ model: String) throws(InferenceBackendError) -> String {

@@ -137,12 +137,11 @@ public final class AgentRuntime: Sendable {
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         self.group.withLock { $0 = group }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask { await self.reloadOnHangup(notifier: notifier) }
-            try await tasks.next()
-            tasks.cancelAll()
-        }
+        // Unstructured: the signal sequence does not end on cancellation, and the group's end
+        // must not wait for it.
+        let hangups = Task { await self.reloadOnHangup(notifier: notifier) }
+        defer { hangups.cancel() }
+        try await group.run()
     }
 
     /// The same graceful stop as SIGTERM, for tests and embedding (the demo).
