@@ -51,7 +51,10 @@ public final class DemoBroker: @unchecked Sendable {
         // Plain kill + waitpid: Foundation's waitUntilExit spins a run loop the async demo does not run.
         let pid = process.processIdentifier
         guard pid > 0, Glibc.kill(pid, 0) == 0 else { return }
-        _ = Glibc.kill(pid, SIGTERM)
+        // SIGKILL, not SIGTERM: the child inherits a signal mask with SIGTERM blocked (seen from
+        // /proc/<pid>/status after the service group took over signals), and this broker has no
+        // persistence to save.
+        _ = Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
     }
