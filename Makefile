@@ -7,6 +7,7 @@ STATE_DIR ?= $(CURDIR)/.build/demo-state
 demo: deps
 	swift build -c release --product edgemlops
 	EDGEMLOPS_STATE_DIR=$(STATE_DIR) .build/release/edgemlops doctor
+	EDGEMLOPS_STATE_DIR=$(STATE_DIR) .build/release/edgemlops demo --duration 30
 
 test:
 	scripts/test.sh

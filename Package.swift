@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (Debian -dev packages; shims for what Swift cannot import)
@@ -68,8 +69,10 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeFlows", "EdgeCloud", "EdgeVision", "CKernels", "CEdgeBridge",
+                "EdgeFlows", "EdgeCloud", "EdgeVision", "EdgeInference", "CKernels", "CEdgeBridge",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -138,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeAgentTests",
-            dependencies: ["EdgeAgent", "EdgeTestSupport"],
+            dependencies: ["EdgeAgent", "EdgeTestSupport", "EdgeCloud", "EdgeFlows", "EdgeVision", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

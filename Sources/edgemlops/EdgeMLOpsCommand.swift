@@ -26,6 +26,8 @@ struct EdgeMLOpsCommand: AsyncParsableCommand {
             OutboxDemoCommand.self,
             InferCommand.self,
             BenchCommand.self,
+            RunCommand.self,
+            DemoCommand.self,
         ]
     )
 }

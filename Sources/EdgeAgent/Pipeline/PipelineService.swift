@@ -1,0 +1,113 @@
+import EdgeFlows
+import EdgeVision
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+import Foundation
+
+/// One inspection pipeline: camera → newest-frame slot → model → flows.
+///
+/// The camera runs on its own thread into its ring; a relay thread moves each new frame into a
+/// ``NewestFrameSlot`` (never waiting), so capture never blocks on inference and a slow model sees
+/// the newest frame while the skipped ones are counted. On graceful shutdown the frame being
+/// inferred is finished and delivered, then the pipeline returns.
+public final class PipelineService: Service, CustomStringConvertible {
+    public let configuration: PipelineConfiguration
+    let source: any FrameSource
+    let backend: any InferenceBackend
+    let deliver: @Sendable (FlowInput) -> Void
+    let logger: Logger
+    let slot = NewestFrameSlot<CameraFrame>()
+    let statisticsBox: Mutex<PipelineStatistics>
+    let relayStop = Atomic<Bool>(false)
+
+    public var description: String { "pipeline \(configuration.name)" }
+
+    public init(
+        configuration: PipelineConfiguration, source: any FrameSource, backend: any InferenceBackend,
+        deliver: @escaping @Sendable (FlowInput) -> Void, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.source = source
+        self.backend = backend
+        self.deliver = deliver
+        self.logger = logger
+        self.statisticsBox = Mutex(PipelineStatistics(name: configuration.name))
+    }
+
+    /// A consistent copy of the counters, the slot's included.
+    public var statistics: PipelineStatistics {
+        let slotStatistics = slot.statistics
+        var copy = statisticsBox.withLock { $0 }
+        copy.captured = source.stats.frames
+        copy.dropped = slotStatistics.dropped
+        copy.queueDepth = slotStatistics.depth
+        return copy
+    }
+
+    public func run() async throws {
+        source.start()
+        let relay = Thread { [self] in relayFrames() }
+        relay.name = "relay-\(configuration.name)"
+        relay.start()
+        logger.info("pipeline started", metadata: ["pipeline": "\(configuration.name)", "camera": "\(source.name)", "model": "\(backend.modelName)"])
+        await withGracefulShutdownHandler {
+            while let frame = await slot.next() {
+                process(frame)
+            }
+        } onGracefulShutdown: {
+            // Ends the loop after the frame in hand; the relay stops feeding.
+            self.relayStop.store(true, ordering: .releasing)
+            self.slot.finish()
+        }
+        relayStop.store(true, ordering: .releasing)
+        slot.finish()
+        source.stop()
+        logger.info("pipeline stopped", metadata: ["pipeline": "\(configuration.name)"])
+    }
+
+    /// Relay thread: waits on the camera ring (blocking, off the cooperative pool) and offers
+    /// each new frame, applying a periodic trigger's spacing.
+    private func relayFrames() {
+        var seen: UInt64 = 0
+        var lastTaken: UInt64 = 0
+        let periodNs: UInt64 = if case .periodic(let milliseconds) = configuration.trigger { UInt64(milliseconds) * 1_000_000 } else { 0 }
+        while !relayStop.load(ordering: .acquiring) {
+            guard let (frame, count) = source.ring.waitForFrame(after: seen, timeoutNs: 100_000_000) else { continue }
+            seen = count
+            if periodNs > 0 {
+                guard lastTaken == 0 || frame.timestampNs >= lastTaken + periodNs else { continue }
+                lastTaken = frame.timestampNs
+            }
+            slot.offer(frame)
+        }
+    }
+
+    private func process(_ frame: CameraFrame) {
+        let result: InferenceResult
+        do {
+            result = try backend.infer(frame)
+        } catch {
+            statisticsBox.withLock { $0.failures += 1 }
+            logger.warning("inference failed", metadata: ["pipeline": "\(configuration.name)", "error": "\(error)"])
+            return
+        }
+        let frameInfo: [String: LuaValue] = [
+            "id": .number(Double(frame.sequence)), "camera": .string(source.name),
+            "pipeline": .string(configuration.name), "width": .number(Double(frame.width)),
+            "height": .number(Double(frame.height)),
+        ]
+        deliver(
+            .verdict(
+                label: result.label, score: result.score, scores: result.scores, model: backend.modelName,
+                latencyMs: result.latencyMilliseconds, frame: frameInfo))
+        let latency = Double(MonotonicClock.nowNs() &- frame.timestampNs) / 1e6
+        statisticsBox.withLock { statistics in
+            statistics.inferred += 1
+            statistics.verdicts[result.label, default: 0] += 1
+            statistics.latency.record(latency)
+            statistics.modelLatency.record(result.latencyMilliseconds)
+        }
+    }
+}

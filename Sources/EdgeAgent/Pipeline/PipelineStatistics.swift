@@ -1,0 +1,24 @@
+/// One pipeline's counters, read by monitoring and the demo's terminal view.
+public struct PipelineStatistics: Sendable, Hashable {
+    public var name: String
+    /// Frames the camera produced.
+    public var captured: UInt64 = 0
+    /// Frames inferred.
+    public var inferred: UInt64 = 0
+    /// Frames the model failed on.
+    public var failures: UInt64 = 0
+    /// Frames replaced in the newest-frame slot before inference took them (back-pressure).
+    public var dropped: Int = 0
+    /// Frames waiting for inference now (0 or 1).
+    public var queueDepth: Int = 0
+    /// Inferences per label.
+    public var verdicts: [String: UInt64] = [:]
+    /// Frame timestamp → verdict handed to the flows, milliseconds.
+    public var latency = LatencyWindow()
+    /// Model time alone, milliseconds.
+    public var modelLatency = LatencyWindow()
+
+    public init(name: String) {
+        self.name = name
+    }
+}

@@ -1,0 +1,172 @@
+import EdgeCloud
+import EdgeFlows
+import EdgeVision
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `edgemlops run`: the connector, one flow engine per flows directory, one pipeline per
+/// `[[pipelines]]`, monitoring and systemd notifications, as services of one `ServiceGroup`.
+///
+/// Order matters: services stop in reverse order, so pipelines finish their current frame
+/// first, then monitoring and flows stop, and the connector last flushes the outbox and
+/// publishes health `down`. SIGTERM and SIGINT shut down gracefully; SIGHUP reloads.
+public final class AgentRuntime: Sendable {
+    public let configuration: AgentConfiguration
+    public let connector: Connector
+    public let pipelines: [PipelineService]
+    public let flows: [FlowService]
+    let configurationPath: String?
+    let environment: [String: String]
+    let logger: Logger
+    /// The running group, for ``shutdown()``.
+    let group = Mutex<ServiceGroup?>(nil)
+
+    /// Makes a backend for a pipeline; the default loads the model with ``CompiledModelBackend``.
+    /// The lifecycle merge replaces it with a `ModelHost`-backed one.
+    public typealias BackendFactory = @Sendable (PipelineConfiguration, AgentConfiguration) throws -> any InferenceBackend
+
+    public init(
+        configuration: AgentConfiguration,
+        configurationPath: String?,
+        environment: [String: String],
+        sources: [String: any FrameSource] = [:],
+        backendFactory: BackendFactory? = nil,
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.environment = environment
+        self.logger = logger
+        let connector = try Connector(configuration: Self.connectorConfiguration(configuration), logger: logger)
+        self.connector = connector
+        // One engine per distinct flows directory: pipelines sharing it share the flows' state.
+        var engines: [String: FlowService] = [:]
+        for pipeline in configuration.pipelines where engines[pipeline.flowsDirectory] == nil {
+            let engine = FlowEngine(directory: pipeline.flowsDirectory, sink: connector, logger: logger)
+            engines[pipeline.flowsDirectory] = FlowService(engine: engine, logger: logger)
+        }
+        self.flows = configuration.pipelines.map(\.flowsDirectory).reduce(into: [FlowService]()) { list, directory in
+            if let service = engines[directory], !list.contains(where: { $0 === service }) { list.append(service) }
+        }
+        let makeBackend = backendFactory ?? Self.defaultBackend(executablePath: Self.executablePath())
+        var pipelines: [PipelineService] = []
+        for pipeline in configuration.pipelines {
+            let source = try sources[pipeline.name] ?? FrameSourceFactory.make(pipeline, logger: logger)
+            let backend = try makeBackend(pipeline, configuration)
+            let engine = engines[pipeline.flowsDirectory]!.engine
+            pipelines.append(
+                PipelineService(
+                    configuration: pipeline, source: source, backend: backend,
+                    deliver: { engine.deliver($0) }, logger: logger))
+        }
+        self.pipelines = pipelines
+    }
+
+    /// The broker, thin-edge names and outbox of the configuration.
+    public static func connectorConfiguration(_ configuration: AgentConfiguration) -> ConnectorConfiguration {
+        let broker = configuration.broker
+        let tls = broker.caFile.map {
+            MQTTConfiguration.TLS(caFile: $0, certificateFile: broker.certificateFile, keyFile: broker.keyFile)
+        }
+        let mqtt = MQTTConfiguration(
+            host: broker.host, port: broker.port,
+            clientID: broker.clientID ?? "\(configuration.device.id)-\(configuration.device.service)-\(getpid())",
+            keepAliveSeconds: broker.keepAliveSeconds, username: broker.username, password: broker.password,
+            tls: broker.tls ? tls : nil)
+        let outbox = OutboxConfiguration(
+            path: configuration.outbox.path,
+            fsync: OutboxConfiguration.FsyncPolicy(rawValue: configuration.outbox.fsync.rawValue) ?? .normal,
+            maximumMessages: configuration.outbox.maximumMessages, maximumBytes: configuration.outbox.maximumBytes)
+        return ConnectorConfiguration(
+            mqtt: mqtt, model: ThinEdgeModel(device: configuration.device.id, service: configuration.device.service),
+            outbox: outbox)
+    }
+
+    /// Loads each pipeline's model from a path or by name (store, checkout, packaged models).
+    public static func defaultBackend(executablePath: String?) -> BackendFactory {
+        { pipeline, configuration in
+            let locator = ModelLocator.standard(stateDirectory: configuration.stateDirectory, executablePath: executablePath)
+            let path = try locator.locate(pipeline.model)
+            let roi = pipeline.roi.map { PixelRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+            return try CompiledModelBackend(
+                path: path, name: pipeline.model.contains("/") ? nil : pipeline.model, roi: roi, threads: pipeline.threads)
+        }
+    }
+
+    /// This process's executable (`/proc/self/exe`), to find a checkout's `models/` next to `.build`.
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Runs until SIGTERM/SIGINT (or `shutdown` via the returned group); returns after the graceful stop.
+    public func run() async throws {
+        for flow in flows { _ = await flow.load() }
+        let notifier = SystemdNotifier(environment: environment)
+        let progress = Mutex<[UInt64]>(pipelines.map { _ in 0 })
+        let pipelines = self.pipelines
+        let systemd = SystemdService(
+            notifier: notifier, watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment),
+            status: { "\(pipelines.count) pipeline(s) running" },
+            isHealthy: {
+                // Healthy while every pipeline inferred something since the last ping.
+                let now = pipelines.map { $0.statistics.inferred }
+                return progress.withLock { last in
+                    defer { last = now }
+                    return zip(now, last).allSatisfy { $0 > $1 }
+                }
+            })
+        var services: [any Service] = [ConnectorService(connector: connector, logger: logger)]
+        services += flows as [any Service]
+        if configuration.monitoring.enabled {
+            services.append(
+                MonitoringService(
+                    pipelines: pipelines, connector: connector, interval: .seconds(configuration.monitoring.intervalSeconds),
+                    logger: logger))
+        }
+        services += pipelines as [any Service]
+        services.append(systemd)
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        self.group.withLock { $0 = group }
+        // Unstructured: the signal sequence does not end on cancellation, and the group's end
+        // must not wait for it.
+        let hangups = Task { await self.reloadOnHangup(notifier: notifier) }
+        defer { hangups.cancel() }
+        try await group.run()
+    }
+
+    /// The same graceful stop as SIGTERM, for tests and embedding (the demo).
+    public func shutdown() async {
+        guard let group = group.withLock({ $0 }) else { return }
+        await group.triggerGracefulShutdown()
+    }
+
+    /// SIGHUP: re-read and validate the configuration (a bad file is logged and ignored, the
+    /// running one stays), then reload every flow. Pipeline changes need a restart.
+    func reloadOnHangup(notifier: SystemdNotifier) async {
+        for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            notifier.reloading()
+            if let configurationPath {
+                do {
+                    let fresh = try AgentConfiguration.load(path: configurationPath)
+                    if fresh != configuration {
+                        logger.warning("configuration changed; pipelines, broker and state changes apply at the next restart")
+                    }
+                } catch {
+                    logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
+                }
+            }
+            for flow in flows { await flow.reload() }
+            notifier.ready(status: "reloaded")
+        }
+    }
+}
