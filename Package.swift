@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeFlows", "EdgeCloud", "EdgeVision", "EdgeInference", "CKernels", "CEdgeBridge",
+                "EdgeFlows", "EdgeCloud", "EdgeVision", "EdgeInference", "EdgeOps", "CKernels", "CEdgeBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -141,7 +141,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeAgentTests",
-            dependencies: ["EdgeAgent", "EdgeTestSupport", "EdgeCloud", "EdgeFlows", "EdgeVision", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EdgeAgent", "EdgeTestSupport", "EdgeCloud", "EdgeFlows", "EdgeVision", "EdgeInference", "EdgeOps",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

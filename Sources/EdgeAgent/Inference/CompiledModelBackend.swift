@@ -29,11 +29,7 @@ public final class CompiledModelBackend: InferenceBackend {
             let compiled = try CompiledModel(model: model, inputShapes: [spec.inputName: spec.shape])
             let session = compiled.makeSession()
             session.threads = threads
-            let preprocessor = try Preprocessor(
-                spec: PreprocessSpec(
-                    width: spec.width, height: spec.height, color: spec.channels == 1 ? .gray8 : .rgb8, roi: roi,
-                    resize: spec.resize == "area" ? .area : .bilinear, layout: spec.layout == .nchw ? .nchw : .nhwc,
-                    output: .float32, mean: spec.mean, std: spec.std))
+            let preprocessor = try Self.preprocessor(for: spec, roi: roi)
             self.labels = spec.labels
             self.worker = Mutex(Worker(session: session, preprocessor: preprocessor, inputName: spec.inputName, shape: spec.shape))
         } catch let error as InferenceBackendError {
@@ -87,6 +83,15 @@ public final class CompiledModelBackend: InferenceBackend {
         }
         let label = best < labels.count ? labels[best] : "class_\(best)"
         return InferenceResult(label: label, score: probabilities[best], scores: scores, latencyMilliseconds: latencyMilliseconds)
+    }
+
+    /// The camera-frame preprocessing a model's `edgemlops.input.*` metadata asks for.
+    static func preprocessor(for spec: ModelInputSpec, roi: PixelRect?) throws -> Preprocessor {
+        try Preprocessor(
+            spec: PreprocessSpec(
+                width: spec.width, height: spec.height, color: spec.channels == 1 ? .gray8 : .rgb8, roi: roi,
+                resize: spec.resize == "area" ? .area : .bilinear, layout: spec.layout == .nchw ? .nchw : .nhwc,
+                output: .float32, mean: spec.mean, std: spec.std))
     }
 
     static func baseName(_ path: String) -> String {

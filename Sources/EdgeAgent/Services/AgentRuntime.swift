@@ -1,5 +1,6 @@
 import EdgeCloud
 import EdgeFlows
+import EdgeOps
 import EdgeVision
 import Logging
 import ServiceLifecycle
@@ -54,7 +55,7 @@ public final class AgentRuntime: Sendable {
         self.flows = configuration.pipelines.map(\.flowsDirectory).reduce(into: [FlowService]()) { list, directory in
             if let service = engines[directory], !list.contains(where: { $0 === service }) { list.append(service) }
         }
-        let makeBackend = backendFactory ?? Self.defaultBackend(executablePath: Self.executablePath())
+        let makeBackend = backendFactory ?? Self.defaultBackend(executablePath: Self.executablePath(), logger: logger, connector: connector)
         var pipelines: [PipelineService] = []
         for pipeline in configuration.pipelines {
             let source = try sources[pipeline.name] ?? FrameSourceFactory.make(pipeline, logger: logger)
@@ -66,6 +67,20 @@ public final class AgentRuntime: Sendable {
                     deliver: { engine.deliver($0) }, logger: logger))
         }
         self.pipelines = pipelines
+        // thin-edge operations for every model served from the store: model_activate (switch or
+        // roll back) and flow_reload, with the full command status lifecycle.
+        let flowServices = self.flows
+        for pipeline in pipelines {
+            guard let hosted = pipeline.backend as? ModelHostBackend else { continue }
+            OperationsHandler(
+                host: hosted.host,
+                reloadFlows: {
+                    for flow in flowServices { await flow.reload() }
+                    return "\(flowServices.count) flow director\(flowServices.count == 1 ? "y" : "ies") reloaded"
+                },
+                logger: logger
+            ).register(on: connector)
+        }
     }
 
     /// The broker, thin-edge names and outbox of the configuration.
@@ -88,15 +103,53 @@ public final class AgentRuntime: Sendable {
             outbox: outbox)
     }
 
-    /// Loads each pipeline's model from a path or by name (store, checkout, packaged models).
-    public static func defaultBackend(executablePath: String?) -> BackendFactory {
+    /// A pipeline whose model names a model installed in the store (`<state>/models/<name>` with an
+    /// active version, put there by the sm-plugin) is served by a ``ModelHostBackend``: hot swap,
+    /// probation and rollback. Any other name or path is loaded once from a file by
+    /// ``CompiledModelBackend`` (store, checkout, packaged models).
+    public static func defaultBackend(executablePath: String?, logger: Logger, connector: Connector? = nil) -> BackendFactory {
         { pipeline, configuration in
+            if !pipeline.model.contains("/"), let host = try storeHost(pipeline.model, configuration, logger: logger, connector: connector) {
+                let roi = pipeline.roi.map { PixelRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                return ModelHostBackend(host: host, roi: roi, threads: pipeline.threads)
+            }
             let locator = ModelLocator.standard(stateDirectory: configuration.stateDirectory, executablePath: executablePath)
             let path = try locator.locate(pipeline.model)
             let roi = pipeline.roi.map { PixelRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
             return try CompiledModelBackend(
                 path: path, name: pipeline.model.contains("/") ? nil : pipeline.model, roi: roi, threads: pipeline.threads)
         }
+    }
+
+    /// The store's host for `name`, loaded, or nil when the store has no active version of it.
+    /// Activations, confirmations and rollbacks are published as `edgemlops_model` events.
+    static func storeHost(
+        _ name: String, _ configuration: AgentConfiguration, logger: Logger, connector: Connector?
+    ) throws(InferenceBackendError) -> ModelHost? {
+        let store = ArtifactStore(root: configuration.stateDirectory + "/" + ArtifactKind.model.stateSubdirectory, kind: .model)
+        guard (try? store.active(name)) ?? nil != nil else { return nil }
+        let lifecycle = configuration.lifecycle
+        let policy = ProbationPolicy(
+            inferences: lifecycle.probationInferences, maxFailures: lifecycle.maxFailures,
+            latencyBudget: lifecycle.latencyBudgetMilliseconds > 0 ? .milliseconds(lifecycle.latencyBudgetMilliseconds) : nil,
+            maxOverBudget: lifecycle.maxOverBudget)
+        let host = ModelHost(store: store, name: name, policy: policy, logger: logger) { event in
+            guard let connector else { return }
+            let text: String
+            switch event {
+            case .activated(let version): text = "model \(name) \(version) activated"
+            case .confirmed(let version): text = "model \(name) \(version) passed probation"
+            case .rolledBack(let from, let to, let reason): text = "model \(name) rolled back from \(from) to \(to): \(reason)"
+            case .rollbackImpossible(let version, let reason): text = "model \(name) \(version) failed probation, no previous version: \(reason)"
+            }
+            try? connector.publish(connector.model.event("edgemlops_model", text: text, time: Connector.wallClock()), priority: .telemetry)
+        }
+        do {
+            _ = try host.loadActive()
+        } catch {
+            throw InferenceBackendError(code: .invalidModel, model: name, message: "active version in the store does not load: \(error)")
+        }
+        return host
     }
 
     /// This process's executable (`/proc/self/exe`), to find a checkout's `models/` next to `.build`.
