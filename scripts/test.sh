@@ -119,6 +119,16 @@ status=$?
 tail -3 "$results/kernels-ort.log"
 count_log "kernels-ort" $status "$results/kernels-ort.log"
 
+step "Debian package in a Debian 12 chroot (install, upgrade, remove, purge)"
+if [[ "${EDGEMLOPS_SKIP_PACKAGE_TEST:-}" == 1 ]]; then
+    echo "skipped (EDGEMLOPS_SKIP_PACKAGE_TEST=1)"
+else
+    scripts/package-test.sh >"$results/package-test.log" 2>&1
+    status=$?
+    grep -E '^(PASS|FAIL) ' "$results/package-test.log"
+    count_log "package-test" $status "$results/package-test.log"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
