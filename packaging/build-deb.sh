@@ -98,7 +98,7 @@ Version: $version
 Architecture: $arch
 Maintainer: EdgeMLOps maintainers <maintainers@edgemlops.invalid>
 Installed-Size: $size
-Depends: $depends, adduser
+Depends: $depends, adduser, init-system-helpers
 Recommends: mosquitto
 Suggests: tedge
 Section: misc
