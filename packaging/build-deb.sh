@@ -98,7 +98,7 @@ Version: $version
 Architecture: $arch
 Maintainer: EdgeMLOps maintainers <maintainers@edgemlops.invalid>
 Installed-Size: $size
-Depends: $depends, adduser, init-system-helpers
+Depends: $depends, adduser
 Recommends: mosquitto
 Suggests: tedge
 Section: misc
