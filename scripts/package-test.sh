@@ -89,17 +89,19 @@ check "sm-plugin edgemlops-flow list" in_root /etc/tedge/sm-plugins/edgemlops-fl
 
 model=$(in_root sh -c 'find /usr/share/edgemlops/models -name "*.onnx" | head -1')
 if [[ -n "$model" ]]; then
-    check "edgemlops infer bundled $(basename "$model")" in_root edgemlops infer "$model" --json
-elif models=$(scripts/conformance/make-models.sh 2>/dev/null); then
+    check "edgemlops model inspect bundled $(basename "$model")" in_root edgemlops model inspect "$model"
+fi
+# infer needs an input tensor that matches the model: a conformance model ships with one.
+if models=$(scripts/conformance/make-models.sh 2>/dev/null); then
     src=$(ls "$models"/*.in0.npy | while read -r f; do n=${f%.in0.npy}; [[ -e $n.in1.npy ]] || { echo "$n"; break; }; done)
     mkdir -p "$chroot_dir/usr/share/edgemlops/models/test"
     cp "$src.onnx" "$src.in0.npy" "$chroot_dir/usr/share/edgemlops/models/test/"
     name=$(basename "$src")
-    check "edgemlops infer (no model bundled: test-installed conformance model $name)" \
-        in_root edgemlops infer "/usr/share/edgemlops/models/test/$name.onnx" --input "/usr/share/edgemlops/models/test/$name.in0.npy" --output /tmp/out.npy
+    check "edgemlops infer (test-installed conformance model $name, none bundled with inputs)" \
+        in_root edgemlops infer "/usr/share/edgemlops/models/test/$name.onnx" --tensor "/usr/share/edgemlops/models/test/$name.in0.npy" --output /tmp/out.npy
     rm -rf "$chroot_dir/usr/share/edgemlops/models/test"
 else
-    fail "edgemlops infer" "no model bundled and the conformance venv could not generate one"
+    fail "edgemlops infer" "the conformance venv could not generate a model (scripts/conformance/make-models.sh)"
 fi
 
 # Upgrade: a locally edited conffile and state data must survive.
