@@ -25,6 +25,8 @@ test_deps=(
     qemu-system-x86         # boot Debian's kernel with the vivid camera (scripts/vivid-vm-test.sh)
     busybox-static          # the VM's userland
     cpio                    # pack the VM's initramfs
+    lintian                 # checks the .deb (packaging/build-deb.sh, scripts/package-test.sh)
+    debootstrap             # the Debian 12 root scripts/package-test.sh installs the .deb into
 )
 
 wanted=("${build_deps[@]}")

@@ -126,6 +126,16 @@ grep -E '^FAIL' "$results/quantize-interop.log" | head -20
 tail -1 "$results/quantize-interop.log"
 count_log "quantize-interop" $status "$results/quantize-interop.log"
 
+step "Debian package in a Debian 12 chroot (install, upgrade, remove, purge)"
+if [[ "${EDGEMLOPS_SKIP_PACKAGE_TEST:-}" == 1 ]]; then
+    echo "skipped (EDGEMLOPS_SKIP_PACKAGE_TEST=1)"
+else
+    scripts/package-test.sh >"$results/package-test.log" 2>&1
+    status=$?
+    grep -E '^(PASS|FAIL) ' "$results/package-test.log"
+    count_log "package-test" $status "$results/package-test.log"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
