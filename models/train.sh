@@ -49,10 +49,12 @@ if [[ $which == cls || $which == both ]]; then
     mkdir -p "$out/inspect-cls"
     # shellcheck disable=SC2086
     "$python" "$root/models/train_cls.py" "${sets[@]}" --out "$out/inspect-cls/inspect-cls-fp32.onnx" ${CLS_OPTIONS:-}
+    "$python" "$root/models/reference.py" "$out/inspect-cls/inspect-cls-fp32.onnx" "$test_dir"
 fi
 if [[ $which == ae || $which == both ]]; then
     mkdir -p "$out/inspect-ae"
     # shellcheck disable=SC2086
     "$python" "$root/models/train_ae.py" "${sets[@]}" --out "$out/inspect-ae/inspect-ae-fp32.onnx" ${AE_OPTIONS:-}
+    "$python" "$root/models/reference.py" "$out/inspect-ae/inspect-ae-fp32.onnx" "$test_dir"
 fi
 echo "train.sh: models and metrics in $out" >&2
