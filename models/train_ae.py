@@ -71,10 +71,13 @@ def main():
     parser.add_argument("--false-alarm", type=float, default=0.02)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--opset", type=int, default=17)
+    # One thread by default: on the shared 2-vCPU build VM (load 7-13) two intra-op threads
+    # spin-wait on each other and a patch step took 4.7 s instead of 0.5 s with one thread.
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
     tx, ty, _ = load(args.train)
