@@ -127,6 +127,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EdgeModelsTests",
+            dependencies: ["EdgeInference", "EdgeVision"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EdgeMLOpsCLITests",
             dependencies: ["edgemlops", "EdgeVision", "EdgeInference", "EdgeTestSupport"],
             swiftSettings: swiftSettings

@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# Trains inspect-cls from nothing: builds edgemlops, renders the synthetic datasets,
-# creates the pinned Python environment, trains, exports ONNX and checks it with
-# ONNX Runtime. Artefacts go to the cache, never into the repository.
+# Trains the inspection models from nothing: builds edgemlops, renders the synthetic datasets,
+# creates the pinned Python environment, trains, exports ONNX (checked with ONNX Runtime).
 #
-# Usage: models/train.sh [OUT_DIR] [extra models/train.py options, e.g. --epochs 30]
-#   OUT_DIR defaults to ${EDGEMLOPS_CACHE:-~/.cache/edgemlops}/models/inspect-cls
+# Usage: models/train.sh [OUT_DIR] [cls|ae|both]
+#   OUT_DIR defaults to ${EDGEMLOPS_CACHE:-~/.cache/edgemlops}/models; a model is written as
+#   OUT_DIR/<name>/<name>-fp32.onnx with <name>-fp32.metrics.json next to it. To update the
+#   committed models, pass the repository's models/ directory and update the model cards.
 # Environment: EDGEMLOPS_BIN (an edgemlops binary to use instead of building one),
-#   TRAIN_COUNT (default 12000), VAL_COUNT (default 2000).
+#   TRAIN_COUNT (default 12000), VAL_COUNT (default 2000), TEST_COUNT (default 2000),
+#   CLS_OPTIONS / AE_OPTIONS (extra options for train_cls.py / train_ae.py).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${EDGEMLOPS_CACHE:-$HOME/.cache/edgemlops}
-out=${1:-$cache/models/inspect-cls}
-shift || true
+out=${1:-$cache/models}
+which=${2:-both}
 train_count=${TRAIN_COUNT:-12000}
 val_count=${VAL_COUNT:-2000}
-# Fixed seeds: 1001 trains, 2002 is the held-out set. Never train on 2002.
+test_count=${TEST_COUNT:-2000}
+# Fixed seeds: 1001 trains, 2002 selects (best epoch, anomaly threshold), 3003 is the
+# held-out set of the model cards. 4004 calibrates the quantizer, 5005 is EdgeModelsTests'.
 train_seed=1001
 val_seed=2002
+test_seed=3003
 
 edgemlops=${EDGEMLOPS_BIN:-$root/.build/release/edgemlops}
 if [[ -z ${EDGEMLOPS_BIN:-} ]]; then
@@ -30,12 +35,26 @@ synth() { # seed count dir
         "$edgemlops" synth --seed "$1" --count "$2" --size 128x128 --defect-rate 0.5 --out "$3"
     fi
 }
-train_dir=$cache/data/inspect-s$train_seed-n$train_count
-val_dir=$cache/data/inspect-s$val_seed-n$val_count
+# "v2": the generator with every labelled defect visible (docs/synthetic-line.md).
+train_dir=$cache/data/inspect-v2-s$train_seed-n$train_count
+val_dir=$cache/data/inspect-v2-s$val_seed-n$val_count
+test_dir=$cache/data/inspect-v2-s$test_seed-n$test_count
 synth $train_seed "$train_count" "$train_dir"
 synth $val_seed "$val_count" "$val_dir"
+synth $test_seed "$test_count" "$test_dir"
 
 python=$("$root/scripts/models-venv.sh")
-mkdir -p "$out"
-"$python" "$root/models/train.py" --train "$train_dir" --val "$val_dir" --out "$out/inspect-cls.onnx" "$@"
-echo "train.sh: model in $out/inspect-cls.onnx, figures in $out/inspect-cls.metrics.json" >&2
+sets=(--train "$train_dir" --val "$val_dir" --test "$test_dir")
+if [[ $which == cls || $which == both ]]; then
+    mkdir -p "$out/inspect-cls"
+    # shellcheck disable=SC2086
+    "$python" "$root/models/train_cls.py" "${sets[@]}" --out "$out/inspect-cls/inspect-cls-fp32.onnx" ${CLS_OPTIONS:-}
+    "$python" "$root/models/reference.py" "$out/inspect-cls/inspect-cls-fp32.onnx" "$test_dir"
+fi
+if [[ $which == ae || $which == both ]]; then
+    mkdir -p "$out/inspect-ae"
+    # shellcheck disable=SC2086
+    "$python" "$root/models/train_ae.py" "${sets[@]}" --out "$out/inspect-ae/inspect-ae-fp32.onnx" ${AE_OPTIONS:-}
+    "$python" "$root/models/reference.py" "$out/inspect-ae/inspect-ae-fp32.onnx" "$test_dir"
+fi
+echo "train.sh: models and metrics in $out" >&2

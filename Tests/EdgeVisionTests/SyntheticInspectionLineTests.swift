@@ -108,6 +108,31 @@ struct SyntheticInspectionLineTests {
         }
     }
 
+    @Test("every labelled defect is visible at 128x128", arguments: SyntheticDefectClass.allCases)
+    func defectIsVisible(defectClass: SyntheticDefectClass) throws {
+        // Signal energy: the sum over pixels of the squared change (largest channel, in grey
+        // levels). The floor, 6 x 12^2, is what six pixels changed by 12 levels (2.5 sigma of
+        // the noisiest frame) carry: a 1-px stroke 6 px long, a dent's core, or a broad tint
+        // of a few levels over hundreds of pixels. Below it a label would be label noise.
+        let line = try Self.line(seed: 23)
+        for index in 0..<150 {
+            let withDefect = line.scene(at: index, label: .defect(defectClass))
+            var withoutDefect = withDefect
+            withoutDefect.defect = nil
+            let defective = line.render(withDefect).pixels
+            let good = line.render(withoutDefect).pixels
+            var energy = 0
+            for pixel in stride(from: 0, to: defective.count, by: 3) {
+                var largest = 0
+                for k in 0..<3 {
+                    largest = max(largest, abs(Int(defective[pixel + k]) - Int(good[pixel + k])))
+                }
+                energy += largest * largest
+            }
+            #expect(energy >= 6 * 12 * 12, "\(defectClass) frame \(index) (\(withDefect.part)): energy \(energy)")
+        }
+    }
+
     @Test("forcing a label changes only the defect, and ok frames have no box")
     func forcedLabels() throws {
         let line = try Self.line()

@@ -101,8 +101,11 @@ extension SyntheticInspectionLine {
 
     /// Draws a defect that lies on material (clear of edges and holes).
     ///
-    /// One in five defects is "faint": contrast near the bottom of its class range, at or
-    /// below the sensor noise of a dim frame.
+    /// One in five defects is "faint": contrast in the bottom quarter of its class range.
+    /// The ranges start where a careful look at the 128×128 frame still finds the defect
+    /// (peak change several times the noise of the dimmest, noisiest frame; strokes at least
+    /// one pixel wide; dents wider than dust): a defect the label names but no pixel shows
+    /// would only teach a classifier label noise.
     static func sampleDefect(
         _ defectClass: SyntheticDefectClass,
         on geometry: SyntheticPartGeometry,
@@ -120,47 +123,54 @@ extension SyntheticInspectionLine {
         )
         switch defectClass {
         case .scratch:
-            let length = rng.uniform(0.2, 0.8)
-            let halfWidth = rng.uniform(0.006, 0.02)
-            defect.contrast = contrast(0.05, 0.35)
+            let length = rng.uniform(0.3, 0.8)
+            let halfWidth = rng.uniform(0.01, 0.022)
+            defect.contrast = contrast(0.12, 0.4)
             defect.sign = rng.chance(0.65) ? 1 : -1
             defect.shape = place(on: geometry, clearance: halfWidth + 0.03, rng: &rng) { origin, angle, scale, _ in
                 let half = 0.5 * length * scale * SIMD2(SyntheticMath.cos(angle), SyntheticMath.sin(angle))
                 return .stroke(points: [origin - half, origin, origin + half], halfWidth: halfWidth)
             }
         case .crack:
-            let segments = 4 + rng.nextInt(below: 5)
-            let length = rng.uniform(0.25, 0.7)
-            let halfWidth = rng.uniform(0.005, 0.012)
-            defect.contrast = contrast(0.1, 0.45)
+            // Fewer, longer segments with a kink of at least 0.4 rad at every joint: a crack
+            // must look jagged at 128×128, or it is a dark scratch.
+            let segments = 3 + rng.nextInt(below: 4)
+            let length = rng.uniform(0.3, 0.7)
+            let halfWidth = rng.uniform(0.008, 0.014)
+            defect.contrast = contrast(0.2, 0.5)
             defect.sign = -1
             defect.shape = place(on: geometry, clearance: halfWidth + 0.03, rng: &rng) { origin, angle, scale, rng in
                 var heading = angle
                 var point = origin
                 var points = [point]
                 for _ in 0..<segments {
-                    heading += rng.uniform(-0.7, 0.7)
+                    heading += rng.uniform(0.4, 0.9) * (rng.chance(0.5) ? 1 : -1)
                     point += length * scale / Float(segments) * SIMD2(SyntheticMath.cos(heading), SyntheticMath.sin(heading))
                     points.append(point)
                 }
                 return .stroke(points: points, halfWidth: halfWidth)
             }
         case .dent:
-            let radius = rng.uniform(0.04, 0.14)
-            defect.contrast = contrast(0.06, 0.35)
+            // At least 3.5 px across at 128×128: dust specks are at most 2.6 px.
+            let radius = rng.uniform(0.07, 0.14)
+            defect.contrast = contrast(0.12, 0.4)
             defect.sign = -1
             if rng.chance(0.5) {
                 let angle = rng.uniform(0, 2 * .pi)
                 defect.lightDirection = SIMD2(SyntheticMath.cos(angle), SyntheticMath.sin(angle))
             }
-            defect.shape = place(on: geometry, clearance: radius + 0.02, rng: &rng) { origin, _, scale, _ in
-                .blob(center: origin, radius: radius * scale)
+            // Clearance is checked at the centre with the full radius, so shrinking would not
+            // help placement: a dent keeps its drawn size.
+            defect.shape = place(on: geometry, clearance: radius + 0.02, rng: &rng) { origin, _, _, _ in
+                .blob(center: origin, radius: radius)
             }
         case .discoloration:
             let radius = rng.uniform(0.15, 0.45)
             let tints: [SIMD3<Float>] = [SIMD3(0.6, -0.1, -0.6), SIMD3(-0.5, -0.2, 0.7), SIMD3(0.5, 0.4, -0.6)]
             defect.tint = tints[rng.nextInt(below: tints.count)]
-            defect.contrast = contrast(0.08, 0.45)
+            // A tint scales the surface colour, so on the dark green board it needs more
+            // strength than on bright metal to show the same change.
+            defect.contrast = contrast(0.12, 0.45) * (geometry.kind == .pcb ? 1.6 : 1)
             // The patch may run over an edge or a hole; only its centre must be on material.
             defect.shape = place(on: geometry, clearance: 0.05, rng: &rng) { origin, _, _, _ in
                 .blob(center: origin, radius: radius)
@@ -174,7 +184,8 @@ extension SyntheticInspectionLine {
     }
 
     /// Rejection-samples a position and heading whose shape keeps `clearance` from every edge
-    /// and hole, halving the shape every 16 failed tries; the last try is kept regardless.
+    /// and hole, shrinking the shape by a quarter every 16 failed tries (never below 0.56 of
+    /// its drawn size, so it stays visible); the last try is kept regardless.
     private static func place(
         on geometry: SyntheticPartGeometry,
         clearance: Float,
@@ -184,7 +195,7 @@ extension SyntheticInspectionLine {
         var scale: Float = 1
         var shape = SyntheticDefect.Shape.hole(index: 0)
         for attempt in 0..<48 {
-            if attempt > 0, attempt % 16 == 0 { scale *= 0.5 }
+            if attempt > 0, attempt % 16 == 0 { scale *= 0.75 }
             let origin: SIMD2<Float>
             switch geometry.kind {
             case .disc:
@@ -204,13 +215,18 @@ extension SyntheticInspectionLine {
         switch shape {
         case .stroke(let points, _):
             // Vertices and segment midpoints: segments are short against hole sizes.
+            var onChip = 0
             for (i, point) in points.enumerated() {
                 if geometry.materialDistance(point) > -clearance { return false }
                 if i > 0, geometry.materialDistance(0.5 * (point + points[i - 1])) > -clearance { return false }
+                if geometry.isOnChip(point) { onChip += 1 }
             }
-            return true
+            // A stroke may cross the chip, but a dark line lying mostly on the black chip
+            // would be a label without a visible defect.
+            return 2 * onChip < points.count
         case .blob(let center, _):
-            return geometry.materialDistance(center) <= -clearance
+            // Same for a dark spot centred on the chip.
+            return geometry.materialDistance(center) <= -clearance && !geometry.isOnChip(center)
         case .hole:
             return true
         }

@@ -60,6 +60,12 @@ struct SyntheticPartGeometry: Sendable, Hashable {
         }
     }
 
+    /// Whether a point lies on a board's chip or its silkscreen frame (never on a disc).
+    /// Matches the chip drawn by ``SyntheticSurfaceShader``.
+    func isOnChip(_ p: SIMD2<Float>) -> Bool {
+        kind == .pcb && abs(p.x) < 0.34 && abs(p.y + 0.12) < 0.21
+    }
+
     /// Signed distance to material: inside the outline and outside every drilled hole.
     func materialDistance(_ p: SIMD2<Float>, missingHole: Int = -1) -> Float {
         var d = outerDistance(p.x, p.y)
