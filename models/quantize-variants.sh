@@ -35,7 +35,7 @@ for name in "${names[@]}"; do
         echo "quantize-variants: $fp32 does not exist" >&2
         exit 1
     fi
-    "$edgemlops" quantize "$fp32" -o "$root/models/$name/$name-static-int8.onnx" --mode static --calibration "$calibration"
+    "$edgemlops" quantize "$fp32" -o "$root/models/$name/$name-static-int8.onnx" --mode static --per-channel --calibration "$calibration"
     "$edgemlops" quantize "$fp32" -o "$root/models/$name/$name-dynamic-int8.onnx" --mode dynamic
     echo "quantize-variants: $name: static and dynamic int8 written to models/$name/" >&2
 done

@@ -28,7 +28,7 @@ fi
 arch=$(dpkg --print-architecture)
 
 if [[ -z "$binary" ]]; then
-    swift build -c release --static-swift-stdlib --product edgemlops
+    swift build -c release --static-swift-stdlib --product edgemlops >&2  # stdout carries only the .deb path
     binary="$root/.build/release/edgemlops"
 fi
 [[ -x "$binary" ]] || { echo "build-deb: binary '$binary' not found" >&2; exit 1; }

@@ -18,10 +18,17 @@ struct AgentEndToEndTests {
     /// Labels by frame sequence number.
     final class ScriptedBackend: InferenceBackend {
         let script: [String]
+        /// Indexed by inference, not by frame sequence: the newest-frame slot may drop frames
+        /// under load, and a dropped frame must not drop a scripted verdict.
+        let calls = Mutex(0)
         var modelName: String { "scripted" }
         init(script: [String]) { self.script = script }
         func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
-            let label = script[min(Int(frame.sequence), script.count - 1)]
+            let index = calls.withLock { count in
+                defer { count += 1 }
+                return count
+            }
+            let label = script[min(index, script.count - 1)]
             return InferenceResult(label: label, score: 0.95, scores: [label: 0.95], latencyMilliseconds: 1)
         }
     }

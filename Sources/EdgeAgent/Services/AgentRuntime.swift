@@ -142,7 +142,7 @@ public final class AgentRuntime: Sendable {
             case .rolledBack(let from, let to, let reason): text = "model \(name) rolled back from \(from) to \(to): \(reason)"
             case .rollbackImpossible(let version, let reason): text = "model \(name) \(version) failed probation, no previous version: \(reason)"
             }
-            try? connector.publish(connector.model.event("edgemlops_model", text: text, time: Connector.wallClock()), priority: .telemetry)
+            _ = try? connector.publish(connector.model.event("edgemlops_model", text: text, time: Connector.wallClock()), priority: .telemetry)
         }
         do {
             _ = try host.loadActive()

@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         // Logs would tear the live view: they go to a file.
         let logPath = state + "/demo.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let logHandle = FileHandle(forWritingAtPath: logPath)
         var logger = Logger(label: "edgemlops.demo") { label in
             logHandle.map { FileLogHandler(label: label, handle: $0) } ?? SwiftLogNoOpLogHandler() as any LogHandler
