@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "EdgeAgent",
             dependencies: [
-                "EdgeFlows", "EdgeCloud", "EdgeVision", "EdgeInference", "EdgeOps", "CKernels", "CEdgeBridge",
+                "EdgeFlows", "EdgeCloud", "EdgeVision", "EdgeInference", "EdgeOps", "EdgeQuantization", "CKernels", "CEdgeBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdgeModelsTests",
-            dependencies: ["EdgeInference", "EdgeVision"],
+            dependencies: ["EdgeInference", "EdgeVision", "EdgeQuantization"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

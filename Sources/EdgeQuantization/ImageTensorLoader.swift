@@ -8,11 +8,22 @@ import EdgeVision
 public enum ImageTensorLoader {
     public static func tensor(_ path: String, spec: ModelInputSpec) throws -> Tensor {
         let decoded = try ImageFileSource.load(path, jpegDecoder: TurboJPEGFrameDecoder())
-        let preprocessor = try Preprocessor(
+        let preprocessor = try Self.preprocessor(for: spec)
+        guard case .float32(let values) = try preprocessor.run(decoded) else {
+            throw QuantizationError(code: .invalidInput, message: "preprocessing did not produce float32 values", file: path)
+        }
+        return Tensor(floats: values, shape: spec.shape)
+    }
+
+    /// The preprocessing a model's `edgemlops.input.*` metadata asks for, optionally on a region
+    /// of interest: the one definition the agent, calibration, `infer --image` and the model tests share.
+    public static func preprocessor(for spec: ModelInputSpec, roi: PixelRect? = nil) throws -> Preprocessor {
+        try Preprocessor(
             spec: PreprocessSpec(
                 width: spec.width,
                 height: spec.height,
                 color: spec.channels == 1 ? .gray8 : .rgb8,
+                roi: roi,
                 resize: spec.resize == "area" ? .area : .bilinear,
                 layout: spec.layout == .nchw ? .nchw : .nhwc,
                 output: .float32,
@@ -20,9 +31,5 @@ public enum ImageTensorLoader {
                 std: spec.std
             )
         )
-        guard case .float32(let values) = try preprocessor.run(decoded) else {
-            throw QuantizationError(code: .invalidInput, message: "preprocessing did not produce float32 values", file: path)
-        }
-        return Tensor(floats: values, shape: spec.shape)
     }
 }

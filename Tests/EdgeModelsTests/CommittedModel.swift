@@ -1,4 +1,5 @@
 import EdgeInference
+import EdgeQuantization
 import EdgeVision
 import Foundation
 
@@ -45,18 +46,7 @@ struct CommittedModel: Sendable {
 
     /// Preprocesses `image` exactly like `edgemlops infer --image` and runs the model.
     func run(_ image: Image, session: InferenceSession) throws -> [String: Tensor] {
-        let preprocessor = try Preprocessor(
-            spec: PreprocessSpec(
-                width: spec.width,
-                height: spec.height,
-                color: spec.channels == 1 ? .gray8 : .rgb8,
-                resize: spec.resize == "area" ? .area : .bilinear,
-                layout: spec.layout == .nchw ? .nchw : .nhwc,
-                output: .float32,
-                mean: spec.mean,
-                std: spec.std
-            )
-        )
+        let preprocessor = try ImageTensorLoader.preprocessor(for: spec)
         guard case .float32(let values) = try preprocessor.run(image) else {
             throw ModelTestFailure(file: path, key: "preprocessing", value: "not float32")
         }

@@ -1,4 +1,5 @@
 import EdgeInference
+import EdgeQuantization
 import EdgeVision
 import Synchronization
 
@@ -85,13 +86,10 @@ public final class CompiledModelBackend: InferenceBackend {
         return InferenceResult(label: label, score: probabilities[best], scores: scores, latencyMilliseconds: latencyMilliseconds)
     }
 
-    /// The camera-frame preprocessing a model's `edgemlops.input.*` metadata asks for.
+    /// The camera-frame preprocessing a model's `edgemlops.input.*` metadata asks for (shared with
+    /// calibration and `infer --image`).
     static func preprocessor(for spec: ModelInputSpec, roi: PixelRect?) throws -> Preprocessor {
-        try Preprocessor(
-            spec: PreprocessSpec(
-                width: spec.width, height: spec.height, color: spec.channels == 1 ? .gray8 : .rgb8, roi: roi,
-                resize: spec.resize == "area" ? .area : .bilinear, layout: spec.layout == .nchw ? .nchw : .nhwc,
-                output: .float32, mean: spec.mean, std: spec.std))
+        try ImageTensorLoader.preprocessor(for: spec, roi: roi)
     }
 
     static func baseName(_ path: String) -> String {
