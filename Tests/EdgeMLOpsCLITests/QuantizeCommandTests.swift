@@ -98,6 +98,38 @@ struct QuantizeCommandTests {
         #expect(try String(contentsOfFile: dir.file("t.md"), encoding: .utf8).contains("| static.onnx |"))
     }
 
+    static var repositoryRoot: String { String(#filePath.split(separator: "/Tests/")[0]) }
+
+    /// The paper's table on the bundled inspect-cls: FP32, dynamic and static int8 as committed,
+    /// on fresh synthetic frames (a seed no model saw), labelled by the generator.
+    @Test("bench --compare runs on the bundled inspect-cls models with labelled synthetic frames")
+    func compareBundledModel() async throws {
+        let models = Self.repositoryRoot + "/models/inspect-cls"
+        let variants = ["fp32", "dynamic-int8", "static-int8"].map { "\(models)/inspect-cls-\($0).onnx" }
+        try #require(variants.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "bundled models missing")
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let synth = try SynthCommand.parse(["--count", "40", "--seed", "6006", "--size", "128x128", "--out", dir.file("frames")])
+        try await synth.run()
+        let bench = try BenchCommand.parse(
+            ["--compare"] + variants + [
+                "--dataset", dir.file("frames"), "--labels", dir.file("frames/labels.csv"), "--runs", "3", "--warmup", "0",
+                "--csv", dir.file("t.csv"),
+            ])
+        try bench.runComparison()
+        let rows = try String(contentsOfFile: dir.file("t.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 3)
+        for row in rows {
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            let top1 = try #require(Double(fields[5]), "top-1 of \(fields[0])")
+            let agreement = try #require(Double(fields[6]), "agreement of \(fields[0])")
+            // 40 frames: loose floors, far below the card's figures, that a broken model or
+            // preprocessing (≈ 50 % "ok" guesses, ≈ chance agreement) cannot reach.
+            #expect(top1 >= 75, "\(fields[0]) top-1 \(top1) %")
+            #expect(agreement >= 80, "\(fields[0]) agrees with FP32 on \(agreement) %")
+        }
+    }
+
     @Test("an already quantized input is refused with the reason")
     func refusesQuantized() throws {
         let dir = TemporaryDirectory()
