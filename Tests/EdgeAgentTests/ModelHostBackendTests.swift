@@ -1,10 +1,12 @@
 import EdgeAgent
+import EdgeCloud
 import EdgeInference
 import EdgeOps
 import EdgeTestSupport
 import EdgeVision
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// Pipelines whose model is installed in the store run through ModelHost: the default backend
@@ -100,5 +102,83 @@ import Testing
             configuration.pipelines[0], configuration)
         #expect(backend is CompiledModelBackend)
         #expect(try backend.infer(Self.redFrame).label == "red")
+    }
+    /// The agent end to end with a store model: a `model_activate` command published on the
+    /// broker switches the serving version (status `successful`) and the next frames are answered
+    /// by version 2 without a failed frame.
+    @Test func modelActivateRoundTripsThroughTheRunningAgent() async throws {
+        let broker = try MosquittoBroker()
+        try broker.start()
+        defer { broker.stop() }
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        let store = ArtifactStore(root: state.path + "/models", kind: .model)
+        try Self.install(store, version: "1", swapped: false)
+        try Self.install(store, version: "2", swapped: true)
+        try store.activate(name: "colour", version: "1")
+        try FileManager.default.createDirectory(atPath: state.path + "/flows", withIntermediateDirectories: true)
+        let configuration = try AgentConfiguration.parse(
+            """
+            [state]
+            directory = "\(state.path)"
+            [broker]
+            host = "\(broker.host)"
+            port = \(broker.port)
+            [[pipelines]]
+            name = "line1"
+            width = 16
+            height = 16
+            fps = 30
+            model = "colour"
+            flows = "\(state.path)/flows"
+            """, file: "activate.toml")
+        let logger = Logger(label: "test.activate")
+        let line = try SyntheticInspectionLine(configuration: .init(width: 16, height: 16))
+        let source = SyntheticFrameSource.make(line: line, fps: 30, logger: logger)
+        let runtime = try AgentRuntime(
+            configuration: configuration, configurationPath: nil, environment: [:], sources: ["line1": source], logger: logger)
+        let observer = try MQTTClient(
+            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "requester"), logger: logger)
+        try await observer.connect()
+        let inbox = AgentEndToEndTests.Inbox()
+        let subscription = try await observer.subscribe("te/#")
+        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
+        defer {
+            collector.cancel()
+            observer.disconnect()
+        }
+        let running = Task { try await runtime.run() }
+        let topic = "te/device/main/service/edgemlops/cmd/model_activate/e2e-1"
+        func statuses() -> [String] {
+            inbox.messages.withLock { $0.filter { $0.topic == topic }.map { String(decoding: $0.payload, as: UTF8.self) } }
+        }
+        let pipeline = try #require(runtime.pipelines.first)
+        var deadline = ContinuousClock.now + .seconds(10)
+        while pipeline.statistics.inferred < 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await observer.publish(
+            MQTTMessage(topic: topic, payload: Array(#"{"status":"init","version":"2"}"#.utf8), retain: true), timeout: .seconds(5))
+        deadline = ContinuousClock.now + .seconds(15)
+        while !statuses().contains(where: { $0.contains(#""status":"successful""#) || $0.contains(#""status":"failed""#) }),
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let inferredAtSwitch = pipeline.statistics.inferred
+        deadline = ContinuousClock.now + .seconds(10)
+        while pipeline.statistics.inferred < inferredAtSwitch + 10, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await runtime.shutdown()
+        try await running.value
+
+        #expect(statuses().contains { $0.contains(#""status":"executing""#) }, "\(statuses())")
+        #expect(statuses().contains { $0.contains(#""status":"successful""#) }, "\(statuses())")
+        #expect(try store.active("colour") == "2")
+        #expect(pipeline.statistics.inferred >= inferredAtSwitch + 10, "frames keep flowing after the swap")
+        #expect(pipeline.statistics.failures == 0, "no frame failed across the swap")
+        let events = inbox.messages.withLock { $0.filter { $0.topic.hasSuffix("/e/edgemlops_model") }.map { String(decoding: $0.payload, as: UTF8.self) } }
+        #expect(events.contains { $0.contains("colour 2 activated") }, "\(events)")
     }
 }
