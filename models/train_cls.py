@@ -39,19 +39,21 @@ def separable(cin, cout, stride=1, kernel=3):
 
 
 class InspectCls(nn.Module):
-    def __init__(self):
+    def __init__(self, width=1.0):
         super().__init__()
+        c = [int(round(n * width / 8)) * 8 for n in (24, 32, 48, 64, 96)]
         self.features = nn.Sequential(
-            *cbr(3, 24, 3, 2),                  # 64x64
-            *separable(24, 32),
-            *separable(32, 48, 2),              # 32x32
-            *separable(48, 48),
-            *separable(48, 64, 2),              # 16x16 cells of 8 px
-            *separable(64, 64, 1, 5),           # 5x5 depthwise: context to tell a crack's kinks
-            *separable(64, 96, 1, 5),           # from a straight scratch
-            *separable(96, 96, 1, 5),
+            *cbr(3, c[0], 3, 2),                # 64x64
+            *separable(c[0], c[1]),
+            *separable(c[1], c[2], 2),          # 32x32
+            *separable(c[2], c[2]),
+            *separable(c[2], c[3], 2),          # 16x16 cells of 8 px
+            *separable(c[3], c[3], 1, 5),       # 5x5 depthwise: context to tell a crack's kinks
+            *separable(c[3], c[4], 1, 5),       # from a straight scratch
+            *separable(c[4], c[4], 1, 5),
         )
-        self.cell = nn.Conv2d(96, len(LABELS), 1)
+        self.channels = c[4]
+        self.cell = nn.Conv2d(c[4], len(LABELS), 1)
 
     def forward(self, x):
         cells = self.cell(self.features(x))
@@ -65,7 +67,7 @@ class ExportHead(nn.Module):
     def __init__(self, model, cells):
         super().__init__()
         self.features = model.features
-        self.cell = nn.Conv2d(96, len(LABELS), 1)
+        self.cell = nn.Conv2d(model.channels, len(LABELS), 1)
         with torch.no_grad():
             self.cell.weight.copy_(model.cell.weight - model.cell.weight[:1])
             self.cell.bias.copy_(model.cell.bias - model.cell.bias[:1])
@@ -155,6 +157,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N images only (debugging)")
     parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--width", type=float, default=1.0, help="channel multiplier (rounded to multiples of 8)")
     parser.add_argument("--opset", type=int, default=17)
     # One thread by default: on the shared 2-vCPU build VM (load 7-13) two intra-op threads
     # spin-wait on each other and a patch step took 4.7 s instead of 0.5 s with one thread.
@@ -170,7 +173,7 @@ def main():
         tx, ty, tb = tx[:args.limit], ty[:args.limit], tb[:args.limit]
     vx, vy, _ = load(args.val)
     n = len(tx)
-    model = InspectCls()
+    model = InspectCls(args.width)
     print(f"{sum(p.numel() for p in model.parameters())} parameters, {n} training images", flush=True)
     start = time.time()
 

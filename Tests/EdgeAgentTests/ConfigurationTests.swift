@@ -64,6 +64,7 @@ struct ConfigurationTests {
             name = "c"
             trigger = "mqtt"
             mqtt_topic = "factory/line/part"
+            trigger_delay_ms = 120
             model = "m"
             """
         let pipelines = try AgentConfiguration.parse(text, file: "t.toml").pipelines
@@ -74,6 +75,9 @@ struct ConfigurationTests {
         #expect(pipelines[0].threads == 2)
         #expect(pipelines[1].camera == .imageDirectory("/data/images"))
         #expect(pipelines[1].trigger == .gpio(chip: "/dev/gpiochip0", line: 17))
+        #expect(pipelines[1].triggerDelayMilliseconds == 0 && pipelines[1].triggerTimeoutMilliseconds == 1000)
+        #expect(pipelines[2].trigger == .mqtt(topic: "factory/line/part"))
+        #expect(pipelines[2].triggerDelayMilliseconds == 120)
         #expect(pipelines[2].trigger == .mqtt(topic: "factory/line/part"))
     }
 
@@ -99,6 +103,13 @@ struct ConfigurationTests {
         .init(text: minimal + "\ntrigger = \"sometimes\"", code: .invalidValue, line: 4, key: "pipelines[0].trigger"),
         .init(text: minimal + "\ntrigger = \"periodic\"", code: .missingKey, line: 1, key: "pipelines[0].period_ms"),
         .init(text: minimal + "\nperiod_ms = 100", code: .unknownKey, line: 4, key: "pipelines[0].period_ms"),
+        .init(text: minimal + "\ntrigger_delay_ms = 100", code: .unknownKey, line: 4, key: "pipelines[0].trigger_delay_ms"),
+        .init(
+            text: minimal + "\ntrigger = \"mqtt\"\nmqtt_topic = \"line/#/part\"", code: .invalidValue, line: 5,
+            key: "pipelines[0].mqtt_topic"),
+        .init(
+            text: minimal + "\ntrigger = \"gpio\"\ngpio_line = 4\ntrigger_timeout_ms = 0", code: .invalidValue, line: 6,
+            key: "pipelines[0].trigger_timeout_ms"),
         .init(text: minimal + "\nroi = [600, 0, 100, 100]", code: .invalidValue, line: 4, key: "pipelines[0].roi"),
         .init(text: minimal + "\nroi = [0, 0, 100]", code: .invalidValue, line: 4, key: "pipelines[0].roi"),
         .init(text: minimal + "\ncamera = \"webcam\"", code: .invalidValue, line: 4, key: "pipelines[0].camera"),

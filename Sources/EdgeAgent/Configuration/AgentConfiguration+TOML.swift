@@ -1,3 +1,5 @@
+import EdgeCloud
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -178,11 +180,27 @@ extension AgentConfiguration {
         switch kind {
         case .continuous: trigger = .continuous
         case .periodic: trigger = .periodic(milliseconds: try table.integer("period_ms", default: nil, in: 1...86_400_000))
-        case .mqtt: trigger = .mqtt(topic: try table.string("mqtt_topic", default: nil))
+        case .mqtt:
+            let topic = try table.string("mqtt_topic", default: nil)
+            do {
+                try MQTTTopic.validateSubscribe(topic)
+            } catch {
+                throw table.invalid(
+                    "mqtt_topic", table.table["mqtt_topic"]!, expected: "an MQTT topic or filter (+ and # only as whole levels)",
+                    "not a valid topic")
+            }
+            trigger = .mqtt(topic: topic)
         case .gpio:
             trigger = .gpio(
                 chip: try table.path("gpio_chip", default: "/dev/gpiochip0"),
                 line: try table.integer("gpio_line", default: nil, in: 0...1023))
+        }
+        // Frame selection for event triggers: the first frame at or after event + delay.
+        var triggerDelay = 0
+        var triggerTimeout = 1000
+        if kind == .mqtt || kind == .gpio {
+            triggerDelay = try table.integer("trigger_delay_ms", default: 0, in: 0...60_000)
+            triggerTimeout = try table.integer("trigger_timeout_ms", default: 1000, in: 1...60_000)
         }
         var roi: PipelineConfiguration.RegionOfInterest?
         if let box = try table.integers("roi", count: 4, in: 0...8192) {
@@ -198,7 +216,8 @@ extension AgentConfiguration {
             name: name, camera: camera, width: width, height: height, fps: fps, trigger: trigger, roi: roi,
             model: try table.string("model", default: nil),
             threads: try table.integer("threads", default: 1, in: 1...64),
-            flowsDirectory: try table.path("flows", default: "/etc/edgemlops/flows"))
+            flowsDirectory: try table.path("flows", default: "/etc/edgemlops/flows"),
+            triggerDelayMilliseconds: triggerDelay, triggerTimeoutMilliseconds: triggerTimeout)
         try table.finish()
         return pipeline
     }

@@ -51,11 +51,18 @@ public struct PipelineConfiguration: Sendable, Hashable {
     public var threads: Int
     /// `flows`: directory of `*.lua` flows fed by this pipeline's results.
     public var flowsDirectory: String
+    /// `trigger_delay_ms` (mqtt, gpio): the part's travel from the sensor into the field of view;
+    /// the frame taken is the first one exposed at or after event time + delay.
+    public var triggerDelayMilliseconds: Int
+    /// `trigger_timeout_ms` (mqtt, gpio): how long to wait for that frame before the trigger
+    /// counts as missed.
+    public var triggerTimeoutMilliseconds: Int
 
     public init(
         name: String, camera: Camera, width: Int = 640, height: Int = 480, fps: Int = 15,
         trigger: Trigger = .continuous, roi: RegionOfInterest? = nil, model: String, threads: Int = 1,
-        flowsDirectory: String = "/etc/edgemlops/flows"
+        flowsDirectory: String = "/etc/edgemlops/flows", triggerDelayMilliseconds: Int = 0,
+        triggerTimeoutMilliseconds: Int = 1000
     ) {
         self.name = name
         self.camera = camera
@@ -67,5 +74,7 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.model = model
         self.threads = threads
         self.flowsDirectory = flowsDirectory
+        self.triggerDelayMilliseconds = triggerDelayMilliseconds
+        self.triggerTimeoutMilliseconds = triggerTimeoutMilliseconds
     }
 }

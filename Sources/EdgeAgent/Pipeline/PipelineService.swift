@@ -6,19 +6,23 @@ import Synchronization
 
 import Foundation
 
-/// One inspection pipeline: camera → newest-frame slot → model → flows.
+/// One inspection pipeline: camera → trigger → newest-frame slot → model → flows.
 ///
-/// The camera runs on its own thread into its ring; a relay thread moves each new frame into a
-/// ``NewestFrameSlot`` (never waiting), so capture never blocks on inference and a slow model sees
-/// the newest frame while the skipped ones are counted. On graceful shutdown the frame being
-/// inferred is finished and delivered, then the pipeline returns.
+/// The camera runs on its own thread into its ring. Without an event trigger a relay thread
+/// moves each new frame (or one per period) into a ``NewestFrameSlot`` (never waiting), so
+/// capture never blocks on inference and a slow model sees the newest frame while the skipped
+/// ones are counted. With an event trigger (MQTT, GPIO) each event selects its frame from the
+/// ring instead (``relayTriggers(_:)``). On graceful shutdown the frame being inferred is
+/// finished and delivered, then the pipeline returns.
 public final class PipelineService: Service, CustomStringConvertible {
     public let configuration: PipelineConfiguration
     let source: any FrameSource
     let backend: any InferenceBackend
+    /// Event trigger (`mqtt`, `gpio`); nil for `continuous` and `periodic`.
+    let trigger: (any TriggerSource)?
     let deliver: @Sendable (FlowInput) -> Void
     let logger: Logger
-    let slot = NewestFrameSlot<CameraFrame>()
+    let slot = NewestFrameSlot<PipelineFrame>()
     let statisticsBox: Mutex<PipelineStatistics>
     let relayStop = Atomic<Bool>(false)
 
@@ -26,11 +30,12 @@ public final class PipelineService: Service, CustomStringConvertible {
 
     public init(
         configuration: PipelineConfiguration, source: any FrameSource, backend: any InferenceBackend,
-        deliver: @escaping @Sendable (FlowInput) -> Void, logger: Logger
+        trigger: (any TriggerSource)? = nil, deliver: @escaping @Sendable (FlowInput) -> Void, logger: Logger
     ) {
         self.configuration = configuration
         self.source = source
         self.backend = backend
+        self.trigger = trigger
         self.deliver = deliver
         self.logger = logger
         self.statisticsBox = Mutex(PipelineStatistics(name: configuration.name))
@@ -48,21 +53,34 @@ public final class PipelineService: Service, CustomStringConvertible {
 
     public func run() async throws {
         source.start()
-        let relay = Thread { [self] in relayFrames() }
-        relay.name = "relay-\(configuration.name)"
-        relay.start()
-        logger.info("pipeline started", metadata: ["pipeline": "\(configuration.name)", "camera": "\(source.name)", "model": "\(backend.modelName)"])
+        var triggerRelay: Task<Void, Never>?
+        if let trigger {
+            triggerRelay = Task { await self.relayTriggers(trigger) }
+        } else {
+            let relay = Thread { [self] in relayFrames() }
+            relay.name = "relay-\(configuration.name)"
+            relay.start()
+        }
+        logger.info(
+            "pipeline started",
+            metadata: [
+                "pipeline": "\(configuration.name)", "camera": "\(source.name)", "model": "\(backend.modelName)",
+                "trigger": "\(configuration.trigger)",
+            ])
         await withGracefulShutdownHandler {
-            while let frame = await slot.next() {
-                process(frame)
+            while let next = await slot.next() {
+                process(next)
             }
         } onGracefulShutdown: {
-            // Ends the loop after the frame in hand; the relay stops feeding.
+            // Ends the loop after the frame in hand; the relays stop feeding.
             self.relayStop.store(true, ordering: .releasing)
+            self.trigger?.stop()
             self.slot.finish()
         }
         relayStop.store(true, ordering: .releasing)
+        trigger?.stop()
         slot.finish()
+        await triggerRelay?.value
         source.stop()
         logger.info("pipeline stopped", metadata: ["pipeline": "\(configuration.name)"])
     }
@@ -80,11 +98,12 @@ public final class PipelineService: Service, CustomStringConvertible {
                 guard lastTaken == 0 || frame.timestampNs >= lastTaken + periodNs else { continue }
                 lastTaken = frame.timestampNs
             }
-            slot.offer(frame)
+            slot.offer(PipelineFrame(frame: frame))
         }
     }
 
-    private func process(_ frame: CameraFrame) {
+    private func process(_ next: PipelineFrame) {
+        let frame = next.frame
         let result: InferenceResult
         do {
             result = try backend.infer(frame)
@@ -93,11 +112,12 @@ public final class PipelineService: Service, CustomStringConvertible {
             logger.warning("inference failed", metadata: ["pipeline": "\(configuration.name)", "error": "\(error)"])
             return
         }
-        let frameInfo: [String: LuaValue] = [
+        var frameInfo: [String: LuaValue] = [
             "id": .number(Double(frame.sequence)), "camera": .string(source.name),
             "pipeline": .string(configuration.name), "width": .number(Double(frame.width)),
             "height": .number(Double(frame.height)),
         ]
+        frameInfo.merge(Self.triggerFields(next.trigger, frame: frame)) { _, new in new }
         deliver(
             .verdict(
                 label: result.label, score: result.score, scores: result.scores, model: backend.modelName,

@@ -5,6 +5,10 @@ public struct PipelineStatistics: Sendable, Hashable {
     public var captured: UInt64 = 0
     /// Frames inferred.
     public var inferred: UInt64 = 0
+    /// Trigger events received (`mqtt`, `gpio` pipelines).
+    public var triggers: UInt64 = 0
+    /// Trigger events whose frame did not arrive within `trigger_timeout_ms`.
+    public var missedTriggers: UInt64 = 0
     /// Frames the model failed on.
     public var failures: UInt64 = 0
     /// Frames replaced in the newest-frame slot before inference took them (back-pressure).

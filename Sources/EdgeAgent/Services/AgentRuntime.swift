@@ -28,6 +28,9 @@ public final class AgentRuntime: Sendable {
     /// The running group, for ``shutdown()``.
     let group = Mutex<ServiceGroup?>(nil)
 
+    /// Makes a pipeline's event trigger; the default is ``TriggerSourceFactory/make(_:client:logger:)``.
+    public typealias TriggerFactory = @Sendable (PipelineConfiguration, Connector) throws -> (any TriggerSource)?
+
     /// Makes a backend for a pipeline; the default loads the model with ``CompiledModelBackend``.
     /// The lifecycle merge replaces it with a `ModelHost`-backed one.
     public typealias BackendFactory = @Sendable (PipelineConfiguration, AgentConfiguration) throws -> any InferenceBackend
@@ -38,6 +41,7 @@ public final class AgentRuntime: Sendable {
         environment: [String: String],
         sources: [String: any FrameSource] = [:],
         backendFactory: BackendFactory? = nil,
+        triggerFactory: TriggerFactory? = nil,
         logger: Logger
     ) throws {
         self.configuration = configuration
@@ -60,10 +64,13 @@ public final class AgentRuntime: Sendable {
         for pipeline in configuration.pipelines {
             let source = try sources[pipeline.name] ?? FrameSourceFactory.make(pipeline, logger: logger)
             let backend = try makeBackend(pipeline, configuration)
+            let trigger =
+                try triggerFactory?(pipeline, connector)
+                ?? TriggerSourceFactory.make(pipeline, client: connector.client, logger: logger)
             let engine = engines[pipeline.flowsDirectory]!.engine
             pipelines.append(
                 PipelineService(
-                    configuration: pipeline, source: source, backend: backend,
+                    configuration: pipeline, source: source, backend: backend, trigger: trigger,
                     deliver: { engine.deliver($0) }, logger: logger))
         }
         self.pipelines = pipelines
@@ -170,8 +177,12 @@ public final class AgentRuntime: Sendable {
             notifier: notifier, watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment),
             status: { "\(pipelines.count) pipeline(s) running" },
             isHealthy: {
-                // Healthy while every pipeline inferred something since the last ping.
-                let now = pipelines.map { $0.statistics.inferred }
+                // Healthy while every pipeline made progress since the last ping: inferred a
+                // frame, or — for event-triggered pipelines, idle between parts — captured one.
+                let now = pipelines.map { pipeline in
+                    let statistics = pipeline.statistics
+                    return pipeline.trigger == nil ? statistics.inferred : statistics.captured
+                }
                 return progress.withLock { last in
                     defer { last = now }
                     return zip(now, last).allSatisfy { $0 > $1 }

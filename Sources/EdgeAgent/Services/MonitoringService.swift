@@ -59,6 +59,10 @@ public final class MonitoringService: Service, CustomStringConvertible {
             "queue_depth": .integer(Int64(statistics.queueDepth)),
             "failures": .integer(Int64(statistics.failures)),
         ]
+        if statistics.triggers > 0 {
+            values["triggers"] = .integer(Int64(statistics.triggers))
+            values["missed_triggers"] = .integer(Int64(statistics.missedTriggers))
+        }
         if let p50 = statistics.latency.percentile(50) { values["latency_p50_ms"] = .number(p50) }
         if let p99 = statistics.latency.percentile(99) { values["latency_p99_ms"] = .number(p99) }
         if let model50 = statistics.modelLatency.percentile(50) { values["model_p50_ms"] = .number(model50) }

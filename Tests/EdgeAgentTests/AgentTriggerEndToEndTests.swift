@@ -1,0 +1,130 @@
+import EdgeAgent
+import EdgeCloud
+import EdgeTestSupport
+import EdgeVision
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// `trigger = "mqtt"` through the whole agent against a real mosquitto: the camera free-runs,
+/// only messages on the trigger topic cause inferences, the payload's id reaches the flows
+/// (and from there the `te/` event), and a malformed payload triggers nothing.
+@Suite("Agent MQTT trigger end to end", .serialized)
+struct AgentTriggerEndToEndTests {
+    final class OkBackend: InferenceBackend {
+        var modelName: String { "always-ok" }
+        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
+            InferenceResult(label: "ok", score: 0.99, scores: ["ok": 0.99], latencyMilliseconds: 0.2)
+        }
+    }
+
+    final class Inbox: Sendable {
+        let messages = Mutex<[MQTTMessage]>([])
+        func payloads(_ topic: String) -> [String] {
+            messages.withLock { $0.filter { $0.topic == topic }.map(\.payloadString) }
+        }
+    }
+
+    @Test("Messages on the trigger topic → one inspection each, id in the event; bad payload ignored")
+    func mqttTriggeredInspections() async throws {
+        let broker = try MosquittoBroker()
+        try broker.start()
+        defer { broker.stop() }
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let flows = directory.path + "/flows"
+        try FileManager.default.createDirectory(atPath: flows, withIntermediateDirectories: true)
+        try """
+            return flow {
+              name = "trigger-echo",
+              nodes = {
+                parts = verdict {},
+                out = event { type = "inspected", text = "{frame.trigger_id} via {frame.trigger}" },
+              },
+              wires = { "parts -> out" },
+            }
+            """.write(toFile: flows + "/echo.lua", atomically: true, encoding: .utf8)
+        let triggerTopic = "factory/line1/part_present"
+        let configuration = try AgentConfiguration.parse(
+            """
+            [state]
+            directory = "\(directory.path)"
+            [broker]
+            host = "\(broker.host)"
+            port = \(broker.port)
+            [monitoring]
+            enabled = false
+            [[pipelines]]
+            name = "line1"
+            width = 32
+            height = 32
+            fps = 30
+            trigger = "mqtt"
+            mqtt_topic = "\(triggerTopic)"
+            trigger_delay_ms = 20
+            model = "always-ok"
+            flows = "\(flows)"
+            """, file: "trigger.toml")
+        let logger = Logger(label: "test.trigger-e2e")
+        let line = try SyntheticInspectionLine(configuration: .init(width: 32, height: 32))
+        let runtime = try AgentRuntime(
+            configuration: configuration, configurationPath: nil, environment: [:],
+            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 30, logger: logger)],
+            backendFactory: { _, _ in OkBackend() }, logger: logger)
+
+        let observer = try MQTTClient(
+            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "plc"), logger: logger)
+        try await observer.connect()
+        let inbox = Inbox()
+        let subscription = try await observer.subscribe("te/#")
+        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
+        defer {
+            collector.cancel()
+            observer.disconnect()
+        }
+        let running = Task { try await runtime.run() }
+        let events = "te/device/main/service/edgemlops/e/inspected"
+
+        // Probe until the agent's trigger subscription is live (it subscribes once connected).
+        var probes = 0
+        let deadline = ContinuousClock.now + .seconds(15)
+        while inbox.payloads(events).isEmpty, ContinuousClock.now < deadline {
+            probes += 1
+            try await observer.publish(MQTTMessage(topic: triggerTopic, payload: #"{"id":"probe"}"#), timeout: .seconds(2))
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(!inbox.payloads(events).isEmpty, "no inspection after \(probes) trigger probes")
+        try await Task.sleep(for: .milliseconds(500))
+        let afterProbes = inbox.payloads(events).count
+
+        // Idle: the camera runs, nothing is inspected.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(inbox.payloads(events).count == afterProbes)
+
+        for payload in [#"{"id":"P-1001"}"#, "not json", #"{"id": 1002, "station": 3}"#, ""] {
+            try await observer.publish(MQTTMessage(topic: triggerTopic, payload: payload), timeout: .seconds(2))
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        let until = ContinuousClock.now + .seconds(10)
+        while inbox.payloads(events).count < afterProbes + 3, ContinuousClock.now < until {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        await runtime.shutdown()
+        try await running.value
+
+        let texts = inbox.payloads(events).dropFirst(afterProbes).compactMap { payload -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return nil }
+            return object["text"] as? String
+        }
+        #expect(texts.count == 3, "events after the probes: \(texts)")
+        #expect(texts.first == "P-1001 via mqtt")
+        #expect(texts.dropFirst().first == "1002 via mqtt")
+        #expect(texts.last?.hasPrefix("mqtt-") == true && texts.last?.hasSuffix(" via mqtt") == true)
+        let statistics = try #require(runtime.pipelines.first?.statistics)
+        #expect(statistics.triggers == statistics.inferred)
+        #expect(statistics.missedTriggers == 0)
+        #expect(statistics.captured > statistics.inferred * 2, "camera free-runs: \(statistics.captured) frames")
+    }
+}

@@ -1,0 +1,135 @@
+import EdgeAgent
+import EdgeFlows
+import EdgeVision
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// Event-triggered pipelines: one inference per event, on the first frame at or after event +
+/// delay, with the event's id handed to the flows; missed events counted; payloads checked.
+@Suite("Pipeline triggers")
+struct PipelineTriggerTests {
+    final class CountingBackend: InferenceBackend {
+        var modelName: String { "counting" }
+        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
+            InferenceResult(label: "ok", score: 0.9, scores: ["ok": 0.9], latencyMilliseconds: 0.1)
+        }
+    }
+
+    final class Deliveries: Sendable {
+        /// The `frame` table of each verdict, keyed by field name.
+        let frames = Mutex<[[String: LuaValue]]>([])
+        func record(_ input: FlowInput) {
+            guard case .table(let message) = input.message, case .table(let frame)? = message["frame"] else { return }
+            var fields: [String: LuaValue] = [:]
+            for (key, value) in frame { if case .string(let name) = key { fields[name] = value } }
+            frames.withLock { $0.append(fields) }
+        }
+    }
+
+    static func pipeline(fps: Double, delayMs: Int, timeoutMs: Int, trigger: ExternalTrigger, deliveries: Deliveries)
+        throws -> PipelineService
+    {
+        let logger = Logger(label: "test.trigger")
+        let line = try SyntheticInspectionLine(configuration: .init(width: 32, height: 32))
+        let configuration = PipelineConfiguration(
+            name: "line1", camera: .synthetic, width: 32, height: 32, fps: Int(fps), trigger: .mqtt(topic: "t"),
+            model: "counting", triggerDelayMilliseconds: delayMs, triggerTimeoutMilliseconds: timeoutMs)
+        return PipelineService(
+            configuration: configuration, source: SyntheticFrameSource.make(line: line, fps: fps, logger: logger),
+            backend: CountingBackend(), trigger: trigger, deliver: { deliveries.record($0) }, logger: logger)
+    }
+
+    /// Runs `pipeline` in a service group while `body` runs, then stops it gracefully.
+    static func running(_ pipeline: PipelineService, _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(configuration: .init(services: [pipeline], logger: Logger(label: "test.group")))
+        let run = Task { try await group.run() }
+        do {
+            try await body()
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await run.value
+    }
+
+    @Test("Each event infers exactly one frame, taken at or after event + delay, and carries its id")
+    func oneInferencePerEvent() async throws {
+        let trigger = ExternalTrigger()
+        let deliveries = Deliveries()
+        let pipeline = try Self.pipeline(fps: 50, delayMs: 40, timeoutMs: 1000, trigger: trigger, deliveries: deliveries)
+        try await Self.running(pipeline) {
+            // The camera free-runs at 50 fps: without events nothing is inferred.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(pipeline.statistics.inferred == 0)
+            #expect(pipeline.statistics.captured > 5)
+            for id in ["A-1", "A-2", "A-3"] {
+                trigger.request(id: id)
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            let deadline = ContinuousClock.now + .seconds(5)
+            while deliveries.frames.withLock({ $0.count }) < 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let frames = deliveries.frames.withLock { $0 }
+        #expect(frames.map { $0["trigger_id"] } == [.string("A-1"), .string("A-2"), .string("A-3")])
+        #expect(frames.allSatisfy { $0["trigger"] == .string("mqtt") })
+        for frame in frames {
+            guard case .number(let delay) = frame["trigger_delay_ms"] else {
+                Issue.record("no trigger_delay_ms in \(frame)")
+                continue
+            }
+            // At or after the 40 ms delay, and within a frame period (20 ms) plus scheduling slack.
+            #expect(delay >= 40 && delay < 40 + 150, "frame taken \(delay) ms after the event")
+        }
+        let statistics = pipeline.statistics
+        #expect(statistics.inferred == 3)
+        #expect(statistics.triggers == 3)
+        #expect(statistics.missedTriggers == 0)
+    }
+
+    @Test("An event whose frame does not come within the timeout is counted as missed, not inferred")
+    func missedEvent() async throws {
+        let trigger = ExternalTrigger()
+        let deliveries = Deliveries()
+        // A 1 fps camera and a 1 ms window: the next frame comes up to a second after the event,
+        // inside the window only by a 1-in-1000 chance.
+        let pipeline = try Self.pipeline(fps: 1, delayMs: 0, timeoutMs: 1, trigger: trigger, deliveries: deliveries)
+        try await Self.running(pipeline) {
+            try await Task.sleep(for: .milliseconds(100))
+            trigger.request(id: "late")
+            let deadline = ContinuousClock.now + .seconds(3)
+            while pipeline.statistics.missedTriggers == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        #expect(pipeline.statistics.triggers == 1)
+        #expect(pipeline.statistics.missedTriggers == 1)
+        #expect(pipeline.statistics.inferred == 0)
+    }
+
+    @Test(
+        "MQTT trigger payloads: empty or a JSON object with an optional string/integer id",
+        arguments: [
+            ("", nil), ("  \n", nil), ("{}", nil), (#"{"id":"P-17"}"#, "P-17"), (#"{"id": 42, "plc": "s7"}"#, "42"),
+            (#"{"id": null}"#, nil),
+        ] as [(String, String?)])
+    func acceptedPayloads(payload: String, id: String?) throws {
+        #expect(try MQTTTrigger.parse(Array(payload.utf8)).get() == id)
+    }
+
+    @Test(
+        "Other payloads are rejected with a reason",
+        arguments: ["go", "[1]", #"{"id": true}"#, #"{"id": 1.5}"#, #"{"id": ""}"#, "{\"id\": \"\(String(repeating: "x", count: 129))\"}"])
+    func rejectedPayloads(payload: String) {
+        guard case .failure(let error) = MQTTTrigger.parse(Array(payload.utf8)) else {
+            Issue.record("\(payload) accepted")
+            return
+        }
+        #expect(!error.reason.isEmpty)
+    }
+}
