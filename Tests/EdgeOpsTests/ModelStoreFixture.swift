@@ -32,21 +32,22 @@ enum ModelStoreFixture {
         _ version: String,
         poisoned: Bool = false,
         brokenManifest: Bool = false,
+        name: String = "scratch",
         scratch tmp: TemporaryDirectory
     ) throws {
         let model = try Self.model(poisoned: poisoned, scratch: tmp)
         let manifest = ModelManifest(
-            name: "scratch",
+            name: name,
             version: version,
             input: .init(name: "images", shape: Self.shape),
             labels: ["ok", "defect"],
             files: ["model.onnx": SHA256.hex(model)]
         )
-        let staging = try store.makeStaging(name: "scratch", version: version)
+        let staging = try store.makeStaging(name: name, version: version)
         let manifestBytes = brokenManifest ? Array("{".utf8) : [UInt8](try JSONEncoder().encode(manifest))
         try Data(manifestBytes).write(to: URL(fileURLWithPath: staging + "/manifest.json"))
         try Data(model).write(to: URL(fileURLWithPath: staging + "/model.onnx"))
-        try store.commit(staging: staging, name: "scratch", version: version)
+        try store.commit(staging: staging, name: name, version: version)
     }
 
 }

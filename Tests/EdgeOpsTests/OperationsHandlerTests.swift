@@ -63,13 +63,20 @@ struct OperationsHandlerTests {
         }
     }
 
-    func rig() async throws -> Rig {
+    /// `models`: the store models served (each installed as 1.0.0 and 1.1.0, 1.0.0 active);
+    /// `host` in the rig is the first.
+    func rig(models: [String] = ["scratch"]) async throws -> Rig {
         let broker = try MosquittoBroker()
         let store = ArtifactStore(root: tmp.path + "/models", kind: .model)
-        for version in ["1.0.0", "1.1.0"] { try ModelStoreFixture.install(store, version, scratch: tmp) }
-        try store.activate(name: "scratch", version: "1.0.0")
-        let host = ModelHost(store: store, name: "scratch", policy: ProbationPolicy(inferences: 0), logger: Self.logger)
-        try host.loadActive()
+        var hosts: [ModelHost] = []
+        for name in models {
+            for version in ["1.0.0", "1.1.0"] { try ModelStoreFixture.install(store, version, name: name, scratch: tmp) }
+            try store.activate(name: name, version: "1.0.0")
+            let host = ModelHost(store: store, name: name, policy: ProbationPolicy(inferences: 0), logger: Self.logger)
+            try host.loadActive()
+            hosts.append(host)
+        }
+        let host = hosts[0]
         let stub = try CumulocityProxyStub()
         let uploader = SampleUploader(
             spool: try SampleSpool(directory: tmp.path + "/spool"),
@@ -79,7 +86,7 @@ struct OperationsHandlerTests {
         )
         let reloads = Counter()
         let handler = OperationsHandler(
-            host: host,
+            hosts: hosts,
             capture: {
                 let pixels = (0..<192).map { Float($0 % 8) / 8 }
                 return CapturedFrame(
@@ -195,5 +202,23 @@ struct OperationsHandlerTests {
         try await rig.send("image_capture", "c1", #"{"status":"init"}"#)
         #expect(await rig.final("image_capture", "c1", after: 1)?.contains(#""eventId":"101""#) == true)
         #expect(rig.stub.events.count == 1)
+    }
+
+    @Test func modelActivateDispatchesByNameWhenSeveralModelsAreServed() async throws {
+        let rig = try await rig(models: ["scratch", "other"])
+        defer { rig.stop() }
+        try await rig.send("model_activate", "m1", #"{"status":"init","version":"1.1.0"}"#)
+        let m1 = try #require(await rig.final("model_activate", "m1"))
+        #expect(m1.contains(#"field 'name': is required: this agent serves models 'scratch', 'other'"#), "\(m1)")
+
+        try await rig.send("model_activate", "m2", #"{"status":"init","name":"other","version":"1.1.0"}"#)
+        let m2 = try #require(await rig.final("model_activate", "m2"))
+        #expect(m2.contains(#""status":"successful""#) && m2.contains(#""model":"other""#), "\(m2)")
+        #expect(try rig.store.active("other") == "1.1.0")
+        #expect(try rig.store.active("scratch") == "1.0.0")
+
+        try await rig.send("model_activate", "m3", #"{"status":"init","name":"nope","version":"1.1.0"}"#)
+        let m3 = try #require(await rig.final("model_activate", "m3"))
+        #expect(m3.contains(#"serves models 'scratch', 'other', not 'nope'"#), "\(m3)")
     }
 }

@@ -1,3 +1,4 @@
+import EdgeCloud
 import EdgeFlows
 import EdgeVision
 import Logging
@@ -112,7 +113,11 @@ public final class PipelineService: Service, CustomStringConvertible {
             logger.warning("inference failed", metadata: ["pipeline": "\(configuration.name)", "error": "\(error)"])
             return
         }
+        // `time`: the exposure as Unix seconds, so a subscriber can measure capture → delivery
+        // (frame timestamps are CLOCK_MONOTONIC; the offset to wall time is taken now).
+        let exposureAge = Double(MonotonicClock.nowNs() &- frame.timestampNs) / 1e9
         var frameInfo: [String: LuaValue] = [
+            "time": .number(Connector.wallClock() - exposureAge),
             "id": .number(Double(frame.sequence)), "camera": .string(source.name),
             "pipeline": .string(configuration.name), "width": .number(Double(frame.width)),
             "height": .number(Double(frame.height)),

@@ -74,13 +74,14 @@ public final class AgentRuntime: Sendable {
                     deliver: { engine.deliver($0) }, logger: logger))
         }
         self.pipelines = pipelines
-        // thin-edge operations for every model served from the store: model_activate (switch or
-        // roll back) and flow_reload, with the full command status lifecycle.
+        // thin-edge operations for the models served from the store: model_activate (switch or
+        // roll back; the payload's `name` picks the model) and flow_reload, with the full command
+        // status lifecycle. One handler for all: the connector keeps one per operation.
         let flowServices = self.flows
-        for pipeline in pipelines {
-            guard let hosted = pipeline.backend as? ModelHostBackend else { continue }
+        let hosts = pipelines.compactMap { ($0.backend as? ModelHostBackend)?.host }
+        if !hosts.isEmpty {
             OperationsHandler(
-                host: hosted.host,
+                hosts: hosts,
                 reloadFlows: {
                     for flow in flowServices { await flow.reload() }
                     return "\(flowServices.count) flow director\(flowServices.count == 1 ? "y" : "ies") reloaded"
@@ -114,9 +115,15 @@ public final class AgentRuntime: Sendable {
     /// active version, put there by the sm-plugin) is served by a ``ModelHostBackend``: hot swap,
     /// probation and rollback. Any other name or path is loaded once from a file by
     /// ``CompiledModelBackend`` (store, checkout, packaged models).
+    /// Pipelines naming the same store model share one host, so an activation switches them all.
     public static func defaultBackend(executablePath: String?, logger: Logger, connector: Connector? = nil) -> BackendFactory {
-        { pipeline, configuration in
-            if !pipeline.model.contains("/"), let host = try storeHost(pipeline.model, configuration, logger: logger, connector: connector) {
+        let cache = HostCache()
+        return { pipeline, configuration in
+            if !pipeline.model.contains("/"),
+                let host = try cache.host(pipeline.model, make: { () throws(InferenceBackendError) in
+                    try storeHost(pipeline.model, configuration, logger: logger, connector: connector)
+                })
+            {
                 let roi = pipeline.roi.map { PixelRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
                 return ModelHostBackend(host: host, roi: roi, threads: pipeline.threads)
             }
@@ -231,6 +238,22 @@ public final class AgentRuntime: Sendable {
             }
             for flow in flows { await flow.reload() }
             notifier.ready(status: "reloaded")
+        }
+    }
+}
+
+/// Store hosts by model name, for ``AgentRuntime/defaultBackend(executablePath:logger:connector:)``.
+final class HostCache: Sendable {
+    private let hosts = Mutex<[String: ModelHost]>([:])
+
+    /// The host of `name`, made once; nil (not cached) when the store has no active version.
+    func host(_ name: String, make: () throws(InferenceBackendError) -> ModelHost?) throws(InferenceBackendError) -> ModelHost? {
+        if let host = hosts.withLock({ $0[name] }) { return host }
+        guard let host = try make() else { return nil }
+        return hosts.withLock { hosts in
+            if let existing = hosts[name] { return existing }
+            hosts[name] = host
+            return host
         }
     }
 }

@@ -4,11 +4,10 @@ import Logging
 
 extension OperationsHandler {
     /// `{"status":"init","version":"1.2.0"}` activates an installed version (on probation);
-    /// `{"status":"init","rollback":true}` returns to `previous`. An optional `name` must be ours.
+    /// `{"status":"init","rollback":true}` returns to `previous`. `name` picks the model; it may
+    /// be left out when the agent serves only one.
     func activateModel(_ command: ThinEdgeCommand) async throws(OperationFailure) -> [String: LuaValue] {
-        if let name = try Self.string(command, "name"), name != host.name {
-            throw OperationFailure("this agent serves model '\(host.name)', not '\(name)'", field: "name")
-        }
+        let host = try self.host(for: command)
         var rollback = false
         if let value = command.fields["rollback"] {
             guard case .boolean(let flag) = value else {
@@ -45,6 +44,7 @@ extension OperationsHandler {
     /// upload went through at once (`upload: "queued"` when it will be retried).
     func captureImage(_ command: ThinEdgeCommand) async throws(OperationFailure) -> [String: LuaValue] {
         guard let capture else { throw OperationFailure("image capture is not configured") }
+        let host = try self.host(for: command)
         let text = try Self.string(command, "text")
         let frame: CapturedFrame
         do {

@@ -18,7 +18,9 @@ public final class OperationsHandler: Sendable {
     public static let imageCapture = "image_capture"
     public static let flowReload = "flow_reload"
 
-    public let host: ModelHost
+    /// The store-served models, one host per model name; `model_activate` picks one by the
+    /// payload's `name` (optional when there is only one).
+    public let hosts: [ModelHost]
     let capture: (@Sendable () async throws -> CapturedFrame)?
     let reloadFlows: (@Sendable () async throws -> String)?
     let spool: SampleSpool?
@@ -32,7 +34,7 @@ public final class OperationsHandler: Sendable {
     ///   - capture: takes one frame now (the agent's camera and preprocessor); nil disables `image_capture`.
     ///   - reloadFlows: reloads the flow files and returns a summary; nil disables `flow_reload`.
     ///   - spool, uploader: where captured images go; the uploader sends them right away when it can.
-    public init(
+    public convenience init(
         host: ModelHost,
         capture: (@Sendable () async throws -> CapturedFrame)? = nil,
         reloadFlows: (@Sendable () async throws -> String)? = nil,
@@ -40,7 +42,23 @@ public final class OperationsHandler: Sendable {
         uploader: SampleUploader? = nil,
         logger: Logger
     ) {
-        self.host = host
+        self.init(hosts: [host], capture: capture, reloadFlows: reloadFlows, spool: spool, uploader: uploader, logger: logger)
+    }
+
+    /// One handler for several models (an agent with pipelines on different store models): the
+    /// connector keeps one handler per operation, so the dispatch by model name happens here.
+    /// `hosts` must not be empty; hosts of the same name are given once.
+    public init(
+        hosts: [ModelHost],
+        capture: (@Sendable () async throws -> CapturedFrame)? = nil,
+        reloadFlows: (@Sendable () async throws -> String)? = nil,
+        spool: SampleSpool? = nil,
+        uploader: SampleUploader? = nil,
+        logger: Logger
+    ) {
+        precondition(!hosts.isEmpty, "OperationsHandler needs at least one model host")
+        var seen = Set<String>()
+        self.hosts = hosts.filter { seen.insert($0.name).inserted }
         self.capture = capture
         self.reloadFlows = reloadFlows
         self.spool = spool ?? uploader?.spool
@@ -88,6 +106,22 @@ public final class OperationsHandler: Sendable {
             throw OperationFailure("must be a string, got \(value.typeName)", field: name)
         }
         return text
+    }
+
+    /// The host a command addresses: the one named by the payload's `name`, or the only one.
+    func host(for command: ThinEdgeCommand) throws(OperationFailure) -> ModelHost {
+        let served = hosts.map { "'\($0.name)'" }.joined(separator: ", ")
+        guard let name = try Self.string(command, "name") else {
+            guard hosts.count == 1 else {
+                throw OperationFailure("is required: this agent serves models \(served)", field: "name")
+            }
+            return hosts[0]
+        }
+        guard let host = hosts.first(where: { $0.name == name }) else {
+            throw OperationFailure(
+                "this agent serves model\(hosts.count == 1 ? "" : "s") \(served), not '\(name)'", field: "name")
+        }
+        return host
     }
 
     static func describe(_ info: ModelInfo) -> [String: LuaValue] {
