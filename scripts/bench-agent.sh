@@ -105,7 +105,7 @@ print(f"{name}: camera={fps}fps threads={threads} frames/s={len(latencies) / win
 PY
 }
 
-for threads in ${THREADS:-1 2}; do
+for threads in ${THREADS-1 2}; do
   run "throughput-t$threads" 200 "$threads" "$SECONDS_RUN"
   run "line-t$threads" 30 "$threads" "$SECONDS_RUN"
 done

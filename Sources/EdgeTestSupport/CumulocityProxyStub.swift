@@ -6,7 +6,9 @@ import Foundation
 
 /// A tiny HTTP/1.1 server on a free loopback port standing in for thin-edge's Cumulocity proxy:
 /// `POST /c8y/event/events` answers `201 {"id":"<n>"}` (chunked, to exercise that path) and
-/// `POST /c8y/event/events/<id>/binaries` answers `201` (with Content-Length). Failures are
+/// `POST /c8y/event/events/<id>/binaries` answers `201` (with Content-Length),
+/// `GET /c8y/identity/externalIds/c8y_Serial/<xid>` answers managed object ``managedObjectID``
+/// for ``knownExternalID`` and 404 for any other. Failures are
 /// injected per request: a status code to answer instead, or a stall (no answer until the
 /// client gives up). Everything received is recorded for assertions.
 public final class CumulocityProxyStub: @unchecked Sendable {
@@ -27,6 +29,9 @@ public final class CumulocityProxyStub: @unchecked Sendable {
     }
 
     public let port: Int
+    /// The device the identity API knows, and its managed object id.
+    public static let knownExternalID = "edge-pi-01"
+    public static let managedObjectID = "4711"
     private let listener: Int32
     private let lock = NSLock()
     private var faults: [Fault] = []
@@ -133,6 +138,9 @@ public final class CumulocityProxyStub: @unchecked Sendable {
             let id = nextEventID
             lock.unlock()
             respond(fd, status: 201, body: Array("{\"id\":\"\(id)\",\"type\":\"stub\"}".utf8), chunked: true)
+        } else if request.method == "GET" && request.path == "/c8y/identity/externalIds/c8y_Serial/\(Self.knownExternalID)" {
+            let body = "{\"externalId\":\"\(Self.knownExternalID)\",\"type\":\"c8y_Serial\",\"managedObject\":{\"id\":\"\(Self.managedObjectID)\"}}"
+            respond(fd, status: 200, body: Array(body.utf8), chunked: false)
         } else if request.method == "POST" && parts.count == 5 && parts[0] == "c8y" && parts[4] == "binaries" {
             respond(fd, status: 201, body: Array("{\"self\":\"binary\"}".utf8), chunked: false)
         } else {

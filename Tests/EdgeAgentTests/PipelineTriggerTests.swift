@@ -34,7 +34,7 @@ struct PipelineTriggerTests {
         let logger = Logger(label: "test.trigger")
         let line = try SyntheticInspectionLine(configuration: .init(width: 32, height: 32))
         let configuration = PipelineConfiguration(
-            name: "line1", camera: .synthetic, width: 32, height: 32, fps: Int(fps), trigger: .mqtt(topic: "t"),
+            name: "line1", camera: .synthetic, width: 32, height: 32, fps: max(Int(fps), 1), trigger: .mqtt(topic: "t"),
             model: "counting", triggerDelayMilliseconds: delayMs, triggerTimeoutMilliseconds: timeoutMs)
         return PipelineService(
             configuration: configuration, source: SyntheticFrameSource.make(line: line, fps: fps, logger: logger),
@@ -55,6 +55,15 @@ struct PipelineTriggerTests {
         try await run.value
     }
 
+    /// Waits (up to 10 s, the machine may be busy) until the camera delivered `count` frames.
+    static func waitForFrames(_ pipeline: PipelineService, _ count: UInt64) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while pipeline.statistics.captured < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try #require(pipeline.statistics.captured >= count, "the camera delivered \(pipeline.statistics.captured) frames")
+    }
+
     @Test("Each event infers exactly one frame, taken at or after event + delay, and carries its id")
     func oneInferencePerEvent() async throws {
         let trigger = ExternalTrigger()
@@ -62,9 +71,8 @@ struct PipelineTriggerTests {
         let pipeline = try Self.pipeline(fps: 50, delayMs: 40, timeoutMs: 1000, trigger: trigger, deliveries: deliveries)
         try await Self.running(pipeline) {
             // The camera free-runs at 50 fps: without events nothing is inferred.
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.waitForFrames(pipeline, 10)
             #expect(pipeline.statistics.inferred == 0)
-            #expect(pipeline.statistics.captured > 5)
             for id in ["A-1", "A-2", "A-3"] {
                 trigger.request(id: id)
                 try await Task.sleep(for: .milliseconds(150))
@@ -96,11 +104,11 @@ struct PipelineTriggerTests {
     func missedEvent() async throws {
         let trigger = ExternalTrigger()
         let deliveries = Deliveries()
-        // A 1 fps camera and a 1 ms window: the next frame comes up to a second after the event,
-        // inside the window only by a 1-in-1000 chance.
-        let pipeline = try Self.pipeline(fps: 1, delayMs: 0, timeoutMs: 1, trigger: trigger, deliveries: deliveries)
+        // A camera at one frame per 5 s and a 1 ms window: the event comes just after the first
+        // frame, the next frame 5 s later.
+        let pipeline = try Self.pipeline(fps: 0.2, delayMs: 0, timeoutMs: 1, trigger: trigger, deliveries: deliveries)
         try await Self.running(pipeline) {
-            try await Task.sleep(for: .milliseconds(100))
+            try await Self.waitForFrames(pipeline, 1)
             trigger.request(id: "late")
             let deadline = ContinuousClock.now + .seconds(3)
             while pipeline.statistics.missedTriggers == 0, ContinuousClock.now < deadline {

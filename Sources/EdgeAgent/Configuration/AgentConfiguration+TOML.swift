@@ -116,7 +116,11 @@ extension AgentConfiguration {
             enabled: try table.boolean("enabled", default: true),
             directory: try table.path("directory", default: state + "/samples"),
             maximumMegabytes: try table.integer("max_mb", default: 256, in: 1...1_000_000),
-            lowConfidence: try table.double("low_confidence", default: 0.6, in: 0...1))
+            lowConfidence: try table.double("low_confidence", default: 0.6, in: 0...1),
+            intervalSeconds: try table.integer("interval_s", default: 10, in: 0...86400),
+            externalID: try table.optionalString("external_id"),
+            proxyHost: try table.string("proxy_host", default: "127.0.0.1"),
+            proxyPort: try table.integer("proxy_port", default: 8001, in: 1...65535))
         try table.finish()
         return settings
     }

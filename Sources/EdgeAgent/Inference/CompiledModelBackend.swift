@@ -1,4 +1,6 @@
 import EdgeInference
+import EdgeOps
+import Foundation
 import EdgeQuantization
 import EdgeVision
 import Synchronization
@@ -13,6 +15,8 @@ public final class CompiledModelBackend: InferenceBackend {
     public let modelName: String
     public let path: String
     public let labels: [String]
+    /// Version: the file's base name (a file has no store version); sha256 of its bytes.
+    public let modelInfo: ModelInfo
     /// The session and preprocessor keep scratch buffers: one frame at a time.
     private let worker: Mutex<Worker>
 
@@ -40,6 +44,8 @@ public final class CompiledModelBackend: InferenceBackend {
         }
         self.path = path
         self.modelName = name ?? Self.baseName(path)
+        let digest = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { SHA256.hex([UInt8]($0)) } ?? ""
+        self.modelInfo = ModelInfo(name: modelName, version: Self.baseName(path), sha256: digest, labels: labels)
     }
 
     public func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {

@@ -1,3 +1,4 @@
+import EdgeOps
 import EdgeVision
 
 /// The seam between a pipeline and whatever runs its model.
@@ -10,4 +11,10 @@ public protocol InferenceBackend: AnyObject, Sendable {
     var modelName: String { get }
     /// Preprocesses `frame` (the pipeline's ROI is fixed at construction) and runs the model.
     func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult
+    /// Name, version and sha256 of the model serving now, for the twin and the monitor.
+    var modelInfo: ModelInfo { get }
+}
+
+extension InferenceBackend {
+    public var modelInfo: ModelInfo { ModelInfo(name: modelName, version: "unversioned", sha256: "") }
 }

@@ -8,8 +8,13 @@ public struct InferenceResult: Sendable, Hashable {
     public var scores: [String: Double]
     /// Model time in milliseconds, preprocessing included.
     public var latencyMilliseconds: Double
+    /// The version that answered (store models: the host's active version at this frame).
+    public var modelVersion: String?
 
-    public init(label: String, score: Double, scores: [String: Double], latencyMilliseconds: Double) {
+    public init(
+        label: String, score: Double, scores: [String: Double], latencyMilliseconds: Double, modelVersion: String? = nil
+    ) {
+        self.modelVersion = modelVersion
         self.label = label
         self.score = score
         self.scores = scores

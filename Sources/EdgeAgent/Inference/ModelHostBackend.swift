@@ -11,6 +11,7 @@ import Synchronization
 public final class ModelHostBackend: InferenceBackend {
     public let host: ModelHost
     public var modelName: String { host.name }
+    public var modelInfo: ModelInfo { host.current?.info ?? ModelInfo(name: host.name, version: "none", sha256: "") }
     let roi: PixelRect?
     /// The runner and preprocessor keep per-frame state: one frame at a time.
     private let worker: Mutex<Worker>
@@ -56,7 +57,9 @@ public final class ModelHostBackend: InferenceBackend {
                     return .failure(InferenceBackendError(code: .inference, model: name, message: "the model produced no float output"))
                 }
                 let milliseconds = Double(run.latency.components.attoseconds) / 1e15 + Double(run.latency.components.seconds) * 1e3
-                return .success(CompiledModelBackend.classify(scores, labels: run.info.labels, latencyMilliseconds: milliseconds))
+                var result = CompiledModelBackend.classify(scores, labels: run.info.labels, latencyMilliseconds: milliseconds)
+                result.modelVersion = run.info.version
+                return .success(result)
             } catch let error as InferenceBackendError {
                 return .failure(error)
             } catch {

@@ -21,6 +21,8 @@ public final class PipelineService: Service, CustomStringConvertible {
     let backend: any InferenceBackend
     /// Event trigger (`mqtt`, `gpio`); nil for `continuous` and `periodic`.
     let trigger: (any TriggerSource)?
+    /// Twin, model monitor and samples; nil when monitoring and samples are off.
+    public let feedback: InferenceFeedback?
     let deliver: @Sendable (FlowInput) -> Void
     let logger: Logger
     let slot = NewestFrameSlot<PipelineFrame>()
@@ -31,8 +33,10 @@ public final class PipelineService: Service, CustomStringConvertible {
 
     public init(
         configuration: PipelineConfiguration, source: any FrameSource, backend: any InferenceBackend,
-        trigger: (any TriggerSource)? = nil, deliver: @escaping @Sendable (FlowInput) -> Void, logger: Logger
+        trigger: (any TriggerSource)? = nil, feedback: InferenceFeedback? = nil,
+        deliver: @escaping @Sendable (FlowInput) -> Void, logger: Logger
     ) {
+        self.feedback = feedback
         self.configuration = configuration
         self.source = source
         self.backend = backend
@@ -128,6 +132,15 @@ public final class PipelineService: Service, CustomStringConvertible {
                 label: result.label, score: result.score, scores: result.scores, model: backend.modelName,
                 latencyMs: result.latencyMilliseconds, frame: frameInfo))
         let latency = Double(MonotonicClock.nowNs() &- frame.timestampNs) / 1e6
+        if let feedback {
+            feedback.observe(frame, result: result, backend: backend)
+            let dropped = slot.statistics.dropped
+            let newlyDropped = statisticsBox.withLock { statistics in
+                defer { statistics.droppedReported = dropped }
+                return dropped - statistics.droppedReported
+            }
+            feedback.dropped(newlyDropped)
+        }
         statisticsBox.withLock { statistics in
             statistics.inferred += 1
             statistics.verdicts[result.label, default: 0] += 1

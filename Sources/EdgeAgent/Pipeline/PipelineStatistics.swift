@@ -13,6 +13,8 @@ public struct PipelineStatistics: Sendable, Hashable {
     public var failures: UInt64 = 0
     /// Frames replaced in the newest-frame slot before inference took them (back-pressure).
     public var dropped: Int = 0
+    /// Drops already passed on to the model monitor.
+    var droppedReported = 0
     /// Frames waiting for inference now (0 or 1).
     public var queueDepth: Int = 0
     /// Inferences per label.

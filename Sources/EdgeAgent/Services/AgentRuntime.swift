@@ -22,6 +22,8 @@ public final class AgentRuntime: Sendable {
     public let connector: Connector
     public let pipelines: [PipelineService]
     public let flows: [FlowService]
+    /// The sample spool (`[samples]`), nil when disabled or when its directory is unusable.
+    public let spool: SampleSpool?
     let configurationPath: String?
     let environment: [String: String]
     let logger: Logger
@@ -48,8 +50,21 @@ public final class AgentRuntime: Sendable {
         self.configurationPath = configurationPath
         self.environment = environment
         self.logger = logger
-        let connector = try Connector(configuration: Self.connectorConfiguration(configuration), logger: logger)
+        let router = LocalOutputRouter(logger: logger)
+        let connector = try Connector(
+            configuration: Self.connectorConfiguration(configuration), logger: logger, localOutputs: { router.route($0) })
         self.connector = connector
+        let samples = configuration.samples
+        var spool: SampleSpool?
+        if samples.enabled {
+            do {
+                spool = try SampleSpool(directory: samples.directory, maxSamples: 100_000, maxBytes: samples.maximumMegabytes << 20)
+            } catch {
+                // Inspection matters more than retraining material: run without samples.
+                logger.error("samples disabled: the spool is not usable", metadata: ["samples.directory": "\(samples.directory)", "error": "\(error)"])
+            }
+        }
+        self.spool = spool
         // One engine per distinct flows directory: pipelines sharing it share the flows' state.
         var engines: [String: FlowService] = [:]
         for pipeline in configuration.pipelines where engines[pipeline.flowsDirectory] == nil {
@@ -68,9 +83,22 @@ public final class AgentRuntime: Sendable {
                 try triggerFactory?(pipeline, connector)
                 ?? TriggerSourceFactory.make(pipeline, client: connector.client, logger: logger)
             let engine = engines[pipeline.flowsDirectory]!.engine
+            var feedback: InferenceFeedback?
+            if configuration.monitoring.enabled || spool != nil {
+                let window = configuration.monitoring.driftWindow
+                let monitor = ModelMonitor(
+                    thinEdge: connector.model,
+                    configuration: MonitorConfiguration(
+                        interval: .seconds(configuration.monitoring.intervalSeconds), baselineFrames: window, window: window))
+                feedback = InferenceFeedback(
+                    pipeline: pipeline.name, connector: connector, monitor: monitor, spool: spool,
+                    lowConfidence: spool == nil ? 0 : samples.lowConfidence, sampleInterval: .seconds(samples.intervalSeconds),
+                    logger: logger)
+                router.register(feedback!, backend: backend)
+            }
             pipelines.append(
                 PipelineService(
-                    configuration: pipeline, source: source, backend: backend, trigger: trigger,
+                    configuration: pipeline, source: source, backend: backend, trigger: trigger, feedback: feedback,
                     deliver: { engine.deliver($0) }, logger: logger))
         }
         self.pipelines = pipelines
@@ -201,7 +229,17 @@ public final class AgentRuntime: Sendable {
             services.append(
                 MonitoringService(
                     pipelines: pipelines, connector: connector, interval: .seconds(configuration.monitoring.intervalSeconds),
+                    logger: logger,
+                    extraMeasurements: pipelines.compactMap(\.feedback).map { feedback in { feedback.tick(now: Connector.wallClock()) } }))
+        }
+        if let spool, let externalID = configuration.samples.externalID {
+            let samples = configuration.samples
+            services.append(
+                SampleUploadService(
+                    spool: spool, client: HTTPClient(host: samples.proxyHost, port: samples.proxyPort), externalID: externalID,
                     logger: logger))
+        } else if spool != nil {
+            logger.info("samples are kept in the spool, not uploaded: set [samples] external_id to upload them")
         }
         services += pipelines as [any Service]
         services.append(systemd)

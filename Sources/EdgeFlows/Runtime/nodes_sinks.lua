@@ -80,7 +80,7 @@ end)
 
 T.sample = sink("keep this frame for upload", { reason = P(STR, { default = "sample" }) }, function(node, msg)
     local v, f = msg.verdict or {}, msg.frame or {}
-    return "sample", { reason = node.params.reason, frame = f.id, label = v.label, score = v.score, model = v.model }
+    return "sample", { reason = node.params.reason, frame = f.id, pipeline = f.pipeline, label = v.label, score = v.score, model = v.model }
 end)
 
 T.capture = sink("request a capture", { reason = P(STR, { default = "flow" }) }, function(node, msg)

@@ -1,0 +1,119 @@
+import EdgeAgent
+import EdgeCloud
+import EdgeOps
+import EdgeTestSupport
+import EdgeVision
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The agent's model feedback end to end: the `edgemlops_model` twin and measurement on a real
+/// mosquitto, and samples — the built-in low-confidence rule and the example flow's `sample`
+/// node — spooled as JPEG and uploaded through a stand-in for thin-edge's c8y proxy (identity
+/// lookup, event, binary).
+@Suite("Agent feedback end to end", .serialized)
+struct AgentFeedbackEndToEndTests {
+    final class UnsureBackend: InferenceBackend {
+        var modelName: String { "unsure" }
+        var modelInfo: ModelInfo { ModelInfo(name: "unsure", version: "2.0.0", sha256: "ab12") }
+        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
+            InferenceResult(label: "scratch", score: 0.45, scores: ["scratch": 0.45, "ok": 0.4], latencyMilliseconds: 0.5)
+        }
+    }
+
+    final class Inbox: Sendable {
+        let messages = Mutex<[MQTTMessage]>([])
+        func payloads(_ topic: String) -> [String] {
+            messages.withLock { $0.filter { $0.topic == topic }.map(\.payloadString) }
+        }
+    }
+
+    static var repositoryRoot: String { String(#filePath.split(separator: "/Tests/")[0]) }
+
+    @Test("Twin and model measurement published; low-confidence and flow samples uploaded as event + JPEG")
+    func feedback() async throws {
+        let broker = try MosquittoBroker()
+        try broker.start()
+        defer { broker.stop() }
+        let proxy = try CumulocityProxyStub()
+        defer { proxy.stop() }
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let flows = directory.path + "/flows"
+        try FileManager.default.createDirectory(atPath: flows, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Self.repositoryRoot + "/flows/low_confidence_sample.lua", toPath: flows + "/low_confidence_sample.lua")
+        let configuration = try AgentConfiguration.parse(
+            """
+            [state]
+            directory = "\(directory.path)"
+            [broker]
+            host = "\(broker.host)"
+            port = \(broker.port)
+            [monitoring]
+            interval_s = 1
+            drift_window = 10
+            [samples]
+            external_id = "\(CumulocityProxyStub.knownExternalID)"
+            proxy_port = \(proxy.port)
+            interval_s = 1
+            [[pipelines]]
+            name = "line1"
+            width = 64
+            height = 48
+            fps = 20
+            model = "unsure"
+            flows = "\(flows)"
+            """, file: "feedback.toml")
+        let logger = Logger(label: "test.feedback")
+        let line = try SyntheticInspectionLine(configuration: .init(width: 64, height: 48))
+        let runtime = try AgentRuntime(
+            configuration: configuration, configurationPath: nil, environment: [:],
+            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 20, logger: logger)],
+            backendFactory: { _, _ in UnsureBackend() }, logger: logger)
+
+        let observer = try MQTTClient(
+            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "observer"), logger: logger)
+        try await observer.connect()
+        let inbox = Inbox()
+        let subscription = try await observer.subscribe("te/#")
+        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
+        defer {
+            collector.cancel()
+            observer.disconnect()
+        }
+        let running = Task { try await runtime.run() }
+        let service = "te/device/main/service/edgemlops"
+        let deadline = ContinuousClock.now + .seconds(20)
+        func binaries() -> [CumulocityProxyStub.Request] { proxy.requests.filter { $0.path.hasSuffix("/binaries") } }
+        while ContinuousClock.now < deadline {
+            if binaries().count >= 3, !inbox.payloads(service + "/m/edgemlops_model").isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await runtime.shutdown()
+        try await running.value
+
+        let twin = try #require(inbox.payloads(service + "/twin/edgemlops_model").first)
+        #expect(twin.contains(#""version":"2.0.0""#) && twin.contains(#""sha256":"ab12""#), "\(twin)")
+        let measurement = try #require(inbox.payloads(service + "/m/edgemlops_model").last)
+        #expect(measurement.contains("\"confidence\"") && measurement.contains("\"drift\""), "\(measurement)")
+
+        let requests = proxy.requests
+        #expect(requests.first?.method == "GET")
+        #expect(requests.first?.path == "/c8y/identity/externalIds/c8y_Serial/\(CumulocityProxyStub.knownExternalID)")
+        let events = proxy.events
+        #expect(events.allSatisfy { ($0["source"] as? [String: Any])?["id"] as? String == CumulocityProxyStub.managedObjectID })
+        let texts = events.compactMap { $0["text"] as? String }
+        // The example flow samples its first two unsure frames; the built-in rule one per second.
+        #expect(texts.filter { $0.hasPrefix("low_confidence: scratch (45 %)") }.count == 2, "\(texts)")
+        #expect(texts.contains { $0.hasPrefix("low confidence: scratch (45 %)") }, "\(texts)")
+        let images = binaries()
+        #expect(images.count >= 3)
+        #expect(images.allSatisfy { request in
+            // multipart body with the JPEG inside: SOI marker present
+            request.body.indices.dropLast().contains { request.body[$0] == 0xFF && request.body[$0 + 1] == 0xD8 }
+        })
+        #expect(events.allSatisfy { $0["type"] as? String == "edgemlops_sample" })
+    }
+}
