@@ -28,6 +28,8 @@ public final class PipelineService: Service, CustomStringConvertible {
     let slot = NewestFrameSlot<PipelineFrame>()
     let statisticsBox: Mutex<PipelineStatistics>
     let relayStop = Atomic<Bool>(false)
+    /// Set when ``run()`` has returned (camera stopped).
+    let finished = Atomic<Bool>(false)
 
     public var description: String { "pipeline \(configuration.name)" }
 
@@ -87,7 +89,27 @@ public final class PipelineService: Service, CustomStringConvertible {
         slot.finish()
         await triggerRelay?.value
         source.stop()
+        finished.store(true, ordering: .releasing)
         logger.info("pipeline stopped", metadata: ["pipeline": "\(configuration.name)"])
+    }
+
+    /// Stops this pipeline alone (a reload removed or changed it): the frame in hand is
+    /// finished and delivered, then ``run()`` returns.
+    public func stop() {
+        relayStop.store(true, ordering: .releasing)
+        trigger?.stop()
+        slot.finish()
+    }
+
+    /// Waits until ``run()`` has returned, or `timeout` passed (a model stuck in a frame).
+    @discardableResult
+    public func waitUntilStopped(timeout: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !finished.load(ordering: .acquiring) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
     }
 
     /// Relay thread: waits on the camera ring (blocking, off the cooperative pool) and offers

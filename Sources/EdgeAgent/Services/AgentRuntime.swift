@@ -20,7 +20,10 @@ import Glibc
 public final class AgentRuntime: Sendable {
     public let configuration: AgentConfiguration
     public let connector: Connector
-    public let pipelines: [PipelineService]
+    /// Runs the pipelines and changes them on SIGHUP.
+    public let supervisor: PipelineSupervisor
+    /// The pipelines running now.
+    public var pipelines: [PipelineService] { supervisor.pipelines }
     public let flows: [FlowService]
     /// The sample spool (`[samples]`), nil when disabled or when its directory is unusable.
     public let spool: SampleSpool?
@@ -75,33 +78,11 @@ public final class AgentRuntime: Sendable {
             if let service = engines[directory], !list.contains(where: { $0 === service }) { list.append(service) }
         }
         let makeBackend = backendFactory ?? Self.defaultBackend(executablePath: Self.executablePath(), logger: logger, connector: connector)
-        var pipelines: [PipelineService] = []
-        for pipeline in configuration.pipelines {
-            let source = try sources[pipeline.name] ?? FrameSourceFactory.make(pipeline, logger: logger)
-            let backend = try makeBackend(pipeline, configuration)
-            let trigger =
-                try triggerFactory?(pipeline, connector)
-                ?? TriggerSourceFactory.make(pipeline, client: connector.client, logger: logger)
-            let engine = engines[pipeline.flowsDirectory]!.engine
-            var feedback: InferenceFeedback?
-            if configuration.monitoring.enabled || spool != nil {
-                let window = configuration.monitoring.driftWindow
-                let monitor = ModelMonitor(
-                    thinEdge: connector.model,
-                    configuration: MonitorConfiguration(
-                        interval: .seconds(configuration.monitoring.intervalSeconds), baselineFrames: window, window: window))
-                feedback = InferenceFeedback(
-                    pipeline: pipeline.name, connector: connector, monitor: monitor, spool: spool,
-                    lowConfidence: spool == nil ? 0 : samples.lowConfidence, sampleInterval: .seconds(samples.intervalSeconds),
-                    logger: logger)
-                router.register(feedback!, backend: backend)
-            }
-            pipelines.append(
-                PipelineService(
-                    configuration: pipeline, source: source, backend: backend, trigger: trigger, feedback: feedback,
-                    deliver: { engine.deliver($0) }, logger: logger))
-        }
-        self.pipelines = pipelines
+        let builder = PipelineBuilder(
+            agent: configuration, connector: connector, engines: engines.mapValues(\.engine), spool: spool, router: router,
+            sources: sources, makeBackend: makeBackend, makeTrigger: triggerFactory, logger: logger)
+        let pipelines = try configuration.pipelines.map { try builder.build($0) }
+        self.supervisor = PipelineSupervisor(pipelines: pipelines, build: { try builder.build($0) }, logger: logger)
         // thin-edge operations for the models served from the store: model_activate (switch or
         // roll back; the payload's `name` picks the model) and flow_reload, with the full command
         // status lifecycle. One handler for all: the connector keeps one per operation.
@@ -206,21 +187,23 @@ public final class AgentRuntime: Sendable {
     public func run() async throws {
         for flow in flows { _ = await flow.load() }
         let notifier = SystemdNotifier(environment: environment)
-        let progress = Mutex<[UInt64]>(pipelines.map { _ in 0 })
-        let pipelines = self.pipelines
+        let supervisor = self.supervisor
+        let progress = Mutex<[String: UInt64]>([:])
         let systemd = SystemdService(
             notifier: notifier, watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment),
-            status: { "\(pipelines.count) pipeline(s) running" },
+            status: { "\(supervisor.pipelines.count) pipeline(s) running" },
             isHealthy: {
                 // Healthy while every pipeline made progress since the last ping: inferred a
                 // frame, or — for event-triggered pipelines, idle between parts — captured one.
-                let now = pipelines.map { pipeline in
-                    let statistics = pipeline.statistics
-                    return pipeline.trigger == nil ? statistics.inferred : statistics.captured
-                }
+                // A pipeline (re)started since the last ping gets until the next one.
+                let now = Dictionary(
+                    supervisor.pipelines.map { pipeline in
+                        let statistics = pipeline.statistics
+                        return (pipeline.configuration.name, pipeline.trigger == nil ? statistics.inferred : statistics.captured)
+                    }, uniquingKeysWith: max)
                 return progress.withLock { last in
                     defer { last = now }
-                    return zip(now, last).allSatisfy { $0 > $1 }
+                    return now.allSatisfy { name, count in last[name].map { count > $0 } ?? true }
                 }
             })
         var services: [any Service] = [ConnectorService(connector: connector, logger: logger)]
@@ -228,9 +211,11 @@ public final class AgentRuntime: Sendable {
         if configuration.monitoring.enabled {
             services.append(
                 MonitoringService(
-                    pipelines: pipelines, connector: connector, interval: .seconds(configuration.monitoring.intervalSeconds),
-                    logger: logger,
-                    extraMeasurements: pipelines.compactMap(\.feedback).map { feedback in { feedback.tick(now: Connector.wallClock()) } }))
+                    pipelines: { supervisor.pipelines }, connector: connector,
+                    interval: .seconds(configuration.monitoring.intervalSeconds), logger: logger,
+                    extraMeasurements: [
+                        { supervisor.pipelines.compactMap(\.feedback).flatMap { $0.tick(now: Connector.wallClock()) } }
+                    ]))
         }
         if let spool, let externalID = configuration.samples.externalID {
             let samples = configuration.samples
@@ -241,7 +226,7 @@ public final class AgentRuntime: Sendable {
         } else if spool != nil {
             logger.info("samples are kept in the spool, not uploaded: set [samples] external_id to upload them")
         }
-        services += pipelines as [any Service]
+        services.append(supervisor)
         services.append(systemd)
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -259,24 +244,52 @@ public final class AgentRuntime: Sendable {
         await group.triggerGracefulShutdown()
     }
 
-    /// SIGHUP: re-read and validate the configuration (a bad file is logged and ignored, the
-    /// running one stays), then reload every flow. Pipeline changes need a restart.
+    /// SIGHUP: ``reload()``, with systemd told RELOADING=1 … READY=1.
     func reloadOnHangup(notifier: SystemdNotifier) async {
         for await _ in await UnixSignalsSequence(trapping: .sighup) {
             notifier.reloading()
-            if let configurationPath {
-                do {
-                    let fresh = try AgentConfiguration.load(path: configurationPath)
-                    if fresh != configuration {
-                        logger.warning("configuration changed; pipelines, broker and state changes apply at the next restart")
-                    }
-                } catch {
-                    logger.error("configuration not reloaded", metadata: ["error": "\(error)"])
-                }
-            }
-            for flow in flows { await flow.reload() }
-            notifier.ready(status: "reloaded")
+            let changes = await reload()
+            notifier.ready(status: "reloaded: \(changes.filter { $0.kind != .unchanged }.count) pipeline change(s)")
         }
+    }
+
+    /// Re-reads and validates the configuration file; a bad file is logged and changes nothing.
+    /// Pipelines are brought to the new `[[pipelines]]` (``PipelineSupervisor/apply(_:)``), then
+    /// every flow directory is reloaded. Other sections (device, broker, state, outbox,
+    /// monitoring, samples, lifecycle) are read at start only: a change there is logged as
+    /// needing a restart.
+    @discardableResult
+    public func reload() async -> [PipelineSupervisor.Change] {
+        var changes: [PipelineSupervisor.Change] = []
+        if let configurationPath {
+            do {
+                let fresh = try AgentConfiguration.load(path: configurationPath)
+                let restartOnly = Self.restartOnlySections(from: configuration, to: fresh)
+                if !restartOnly.isEmpty {
+                    logger.warning(
+                        "configuration sections changed that apply at the next restart",
+                        metadata: ["sections": "\(restartOnly.joined(separator: ", "))"])
+                }
+                changes = await supervisor.apply(fresh.pipelines)
+            } catch {
+                logger.error("configuration not reloaded; the running one stays", metadata: ["error": "\(error)"])
+            }
+        }
+        for flow in flows { await flow.reload() }
+        return changes
+    }
+
+    /// The sections other than `[[pipelines]]` that differ.
+    static func restartOnlySections(from old: AgentConfiguration, to new: AgentConfiguration) -> [String] {
+        var sections: [String] = []
+        if old.device != new.device { sections.append("device") }
+        if old.broker != new.broker { sections.append("broker") }
+        if old.stateDirectory != new.stateDirectory { sections.append("state") }
+        if old.outbox != new.outbox { sections.append("outbox") }
+        if old.monitoring != new.monitoring { sections.append("monitoring") }
+        if old.samples != new.samples { sections.append("samples") }
+        if old.lifecycle != new.lifecycle { sections.append("lifecycle") }
+        return sections
     }
 }
 

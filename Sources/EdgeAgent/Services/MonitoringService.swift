@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// timestamp → verdict), model time, drops and queue depth of the newest-frame slot, failures.
 /// The lifecycle work's drift monitor hooks in through `extraMeasurements`.
 public final class MonitoringService: Service, CustomStringConvertible {
-    let pipelines: [PipelineService]
+    /// The running pipelines (they change on reload).
+    let pipelines: @Sendable () -> [PipelineService]
     let connector: Connector
     let interval: Duration
     let logger: Logger
@@ -17,7 +18,7 @@ public final class MonitoringService: Service, CustomStringConvertible {
     public var description: String { "monitoring" }
 
     public init(
-        pipelines: [PipelineService], connector: Connector, interval: Duration, logger: Logger,
+        pipelines: @escaping @Sendable () -> [PipelineService], connector: Connector, interval: Duration, logger: Logger,
         extraMeasurements: [@Sendable () -> [MQTTMessage]] = []
     ) {
         self.pipelines = pipelines
@@ -28,17 +29,18 @@ public final class MonitoringService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        var previous = pipelines.map { $0.statistics.inferred }
+        var previous: [ObjectIdentifier: UInt64] = [:]
         let clock = ContinuousClock()
         var last = clock.now
         while (try? await Task.sleep(for: interval)) != nil, !Task.isShuttingDownGracefully {
             let now = clock.now
             let seconds = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
             last = now
-            for (index, pipeline) in pipelines.enumerated() {
+            for pipeline in pipelines() {
                 let statistics = pipeline.statistics
-                let message = Self.measurement(statistics, framesSince: statistics.inferred - previous[index], seconds: seconds, model: connector.model, time: Connector.wallClock())
-                previous[index] = statistics.inferred
+                let before = previous[ObjectIdentifier(pipeline)] ?? 0
+                let message = Self.measurement(statistics, framesSince: statistics.inferred - before, seconds: seconds, model: connector.model, time: Connector.wallClock())
+                previous[ObjectIdentifier(pipeline)] = statistics.inferred
                 if let message { _ = try? connector.publish(message, priority: .telemetry) }
             }
             for producer in extraMeasurements {
