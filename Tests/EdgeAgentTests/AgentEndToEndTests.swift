@@ -33,10 +33,6 @@ struct AgentEndToEndTests {
         }
     }
 
-    final class Inbox: Sendable {
-        let messages = Mutex<[MQTTMessage]>([])
-    }
-
     static var repositoryRoot: String { String(#filePath.split(separator: "/Tests/")[0]) }
 
     @Test("Scripted parts → registration, health, measurements, alarm raised and cleared; shutdown drains")
@@ -77,23 +73,13 @@ struct AgentEndToEndTests {
             configuration: configuration, configurationPath: nil, environment: [:], sources: ["line1": source],
             backendFactory: { _, _ in ScriptedBackend(script: script) }, logger: logger)
 
-        let observer = try MQTTClient(
-            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "observer"), logger: logger)
-        try await observer.connect()
-        let inbox = Inbox()
-        let subscription = try await observer.subscribe("te/#")
-        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
-        defer {
-            collector.cancel()
-            observer.disconnect()
-        }
+        let inbox = try await BrokerObserver.start(broker, logger: logger)
+        defer { inbox.stop() }
 
         let running = Task { try await runtime.run() }
         let service = "te/device/main/service/edgemlops"
         let alarmTopic = service + "/a/defect_rate"
-        func payloads(_ topic: String) -> [String] {
-            inbox.messages.withLock { $0.filter { $0.topic == topic }.map { String(decoding: $0.payload, as: UTF8.self) } }
-        }
+        func payloads(_ topic: String) -> [String] { inbox.payloads(topic) }
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             let alarms = payloads(alarmTopic)

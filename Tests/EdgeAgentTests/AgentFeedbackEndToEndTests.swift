@@ -14,21 +14,6 @@ import Testing
 /// lookup, event, binary).
 @Suite("Agent feedback end to end", .serialized)
 struct AgentFeedbackEndToEndTests {
-    final class UnsureBackend: InferenceBackend {
-        var modelName: String { "unsure" }
-        var modelInfo: ModelInfo { ModelInfo(name: "unsure", version: "2.0.0", sha256: "ab12") }
-        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
-            InferenceResult(label: "scratch", score: 0.45, scores: ["scratch": 0.45, "ok": 0.4], latencyMilliseconds: 0.5)
-        }
-    }
-
-    final class Inbox: Sendable {
-        let messages = Mutex<[MQTTMessage]>([])
-        func payloads(_ topic: String) -> [String] {
-            messages.withLock { $0.filter { $0.topic == topic }.map(\.payloadString) }
-        }
-    }
-
     static var repositoryRoot: String { String(#filePath.split(separator: "/Tests/")[0]) }
 
     @Test("Twin and model measurement published; low-confidence and flow samples uploaded as event + JPEG")
@@ -71,24 +56,23 @@ struct AgentFeedbackEndToEndTests {
         let runtime = try AgentRuntime(
             configuration: configuration, configurationPath: nil, environment: [:],
             sources: ["line1": SyntheticFrameSource.make(line: line, fps: 20, logger: logger)],
-            backendFactory: { _, _ in UnsureBackend() }, logger: logger)
-
-        let observer = try MQTTClient(
-            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "observer"), logger: logger)
-        try await observer.connect()
-        let inbox = Inbox()
-        let subscription = try await observer.subscribe("te/#")
-        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
-        defer {
-            collector.cancel()
-            observer.disconnect()
-        }
+            backendFactory: { _, _ in
+                FixedBackend(label: "scratch", score: 0.45, model: ModelInfo(name: "unsure", version: "2.0.0", sha256: "ab12"))
+            }, logger: logger)
+        let inbox = try await BrokerObserver.start(broker, logger: logger)
+        defer { inbox.stop() }
         let running = Task { try await runtime.run() }
         let service = "te/device/main/service/edgemlops"
         let deadline = ContinuousClock.now + .seconds(20)
         func binaries() -> [CumulocityProxyStub.Request] { proxy.requests.filter { $0.path.hasSuffix("/binaries") } }
+        func texts() -> [String] { proxy.events.compactMap { $0["text"] as? String } }
         while ContinuousClock.now < deadline {
-            if binaries().count >= 3, !inbox.payloads(service + "/m/edgemlops_model").isEmpty { break }
+            let uploaded = texts()
+            if uploaded.filter({ $0.hasPrefix("low_confidence:") }).count >= 2, uploaded.contains(where: { $0.hasPrefix("low confidence:") }),
+                binaries().count >= uploaded.count, !inbox.payloads(service + "/m/edgemlops_model").isEmpty
+            {
+                break
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         await runtime.shutdown()
@@ -104,7 +88,7 @@ struct AgentFeedbackEndToEndTests {
         #expect(requests.first?.path == "/c8y/identity/externalIds/c8y_Serial/\(CumulocityProxyStub.knownExternalID)")
         let events = proxy.events
         #expect(events.allSatisfy { ($0["source"] as? [String: Any])?["id"] as? String == CumulocityProxyStub.managedObjectID })
-        let texts = events.compactMap { $0["text"] as? String }
+        let texts = texts()
         // The example flow samples its first two unsure frames; the built-in rule one per second.
         #expect(texts.filter { $0.hasPrefix("low_confidence: scratch (45 %)") }.count == 2, "\(texts)")
         #expect(texts.contains { $0.hasPrefix("low confidence: scratch (45 %)") }, "\(texts)")

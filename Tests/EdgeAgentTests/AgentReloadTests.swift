@@ -11,13 +11,6 @@ import Testing
 /// running on its previous one; a file that does not parse changes nothing.
 @Suite("Agent reload", .serialized)
 struct AgentReloadTests {
-    final class FixedBackend: InferenceBackend {
-        var modelName: String { "fixed" }
-        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
-            InferenceResult(label: "ok", score: 0.99, scores: ["ok": 0.99], latencyMilliseconds: 0.1)
-        }
-    }
-
     static func configuration(broker: MosquittoBroker, state: String, flows: String, pipelines: [(name: String, fps: Int, model: String)]) -> String {
         var text = """
             [state]

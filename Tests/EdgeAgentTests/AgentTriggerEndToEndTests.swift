@@ -12,20 +12,6 @@ import Testing
 /// (and from there the `te/` event), and a malformed payload triggers nothing.
 @Suite("Agent MQTT trigger end to end", .serialized)
 struct AgentTriggerEndToEndTests {
-    final class OkBackend: InferenceBackend {
-        var modelName: String { "always-ok" }
-        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
-            InferenceResult(label: "ok", score: 0.99, scores: ["ok": 0.99], latencyMilliseconds: 0.2)
-        }
-    }
-
-    final class Inbox: Sendable {
-        let messages = Mutex<[MQTTMessage]>([])
-        func payloads(_ topic: String) -> [String] {
-            messages.withLock { $0.filter { $0.topic == topic }.map(\.payloadString) }
-        }
-    }
-
     @Test("Messages on the trigger topic → one inspection each, id in the event; bad payload ignored")
     func mqttTriggeredInspections() async throws {
         let broker = try MosquittoBroker()
@@ -71,18 +57,10 @@ struct AgentTriggerEndToEndTests {
         let runtime = try AgentRuntime(
             configuration: configuration, configurationPath: nil, environment: [:],
             sources: ["line1": SyntheticFrameSource.make(line: line, fps: 30, logger: logger)],
-            backendFactory: { _, _ in OkBackend() }, logger: logger)
-
-        let observer = try MQTTClient(
-            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "plc"), logger: logger)
-        try await observer.connect()
-        let inbox = Inbox()
-        let subscription = try await observer.subscribe("te/#")
-        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
-        defer {
-            collector.cancel()
-            observer.disconnect()
-        }
+            backendFactory: { _, _ in FixedBackend() }, logger: logger)
+        let inbox = try await BrokerObserver.start(broker, clientID: "plc", logger: logger)
+        defer { inbox.stop() }
+        let observer = inbox.client
         let running = Task { try await runtime.run() }
         let events = "te/device/main/service/edgemlops/e/inspected"
 

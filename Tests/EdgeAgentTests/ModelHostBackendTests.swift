@@ -137,16 +137,9 @@ import Testing
         let source = SyntheticFrameSource.make(line: line, fps: 30, logger: logger)
         let runtime = try AgentRuntime(
             configuration: configuration, configurationPath: nil, environment: [:], sources: ["line1": source], logger: logger)
-        let observer = try MQTTClient(
-            configuration: MQTTConfiguration(host: broker.host, port: broker.port, clientID: "requester"), logger: logger)
-        try await observer.connect()
-        let inbox = AgentEndToEndTests.Inbox()
-        let subscription = try await observer.subscribe("te/#")
-        let collector = Task { for await message in subscription { inbox.messages.withLock { $0.append(message) } } }
-        defer {
-            collector.cancel()
-            observer.disconnect()
-        }
+        let inbox = try await BrokerObserver.start(broker, clientID: "requester", logger: logger)
+        defer { inbox.stop() }
+        let observer = inbox.client
         let running = Task { try await runtime.run() }
         let topic = "te/device/main/service/edgemlops/cmd/model_activate/e2e-1"
         func statuses() -> [String] {

@@ -10,13 +10,6 @@ import Testing
 /// delay, with the event's id handed to the flows; missed events counted; payloads checked.
 @Suite("Pipeline triggers")
 struct PipelineTriggerTests {
-    final class CountingBackend: InferenceBackend {
-        var modelName: String { "counting" }
-        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
-            InferenceResult(label: "ok", score: 0.9, scores: ["ok": 0.9], latencyMilliseconds: 0.1)
-        }
-    }
-
     final class Deliveries: Sendable {
         /// The `frame` table of each verdict, keyed by field name.
         let frames = Mutex<[[String: LuaValue]]>([])
@@ -38,7 +31,7 @@ struct PipelineTriggerTests {
             model: "counting", triggerDelayMilliseconds: delayMs, triggerTimeoutMilliseconds: timeoutMs)
         return PipelineService(
             configuration: configuration, source: SyntheticFrameSource.make(line: line, fps: fps, logger: logger),
-            backend: CountingBackend(), trigger: trigger, deliver: { deliveries.record($0) }, logger: logger)
+            backend: FixedBackend(), trigger: trigger, deliver: { deliveries.record($0) }, logger: logger)
     }
 
     /// Runs `pipeline` in a service group while `body` runs, then stops it gracefully.

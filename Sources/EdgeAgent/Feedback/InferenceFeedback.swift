@@ -25,8 +25,9 @@ public final class InferenceFeedback: Sendable {
     private let state = Mutex(State())
     private let thumbnail: Mutex<Thumbnailer>
 
-    /// Recent frames, for `sample` outputs that arrive from the flows after the verdict.
-    static let recentFrames = 8
+    /// How many recent frames are kept for `sample` outputs, which arrive from the flows after
+    /// the verdict (the flows run on their own executor and may lag behind under load).
+    public let recentFrames: Int
 
     struct State {
         var version: String?
@@ -42,8 +43,9 @@ public final class InferenceFeedback: Sendable {
 
     public init(
         pipeline: String, connector: Connector, monitor: ModelMonitor, spool: SampleSpool?, lowConfidence: Double,
-        sampleInterval: Duration, logger: Logger
+        sampleInterval: Duration, recentFrames: Int = 8, logger: Logger
     ) {
+        self.recentFrames = max(recentFrames, 1)
         self.pipeline = pipeline
         self.connector = connector
         self.monitor = monitor
@@ -66,7 +68,7 @@ public final class InferenceFeedback: Sendable {
             let changed = state.version != version
             state.version = version
             state.recent.append((frame, result))
-            if state.recent.count > Self.recentFrames { state.recent.removeFirst(state.recent.count - Self.recentFrames) }
+            if state.recent.count > recentFrames { state.recent.removeFirst(state.recent.count - recentFrames) }
             var due = false
             if result.score < lowConfidence, state.lastSampleNs == 0 || frame.timestampNs >= state.lastSampleNs + sampleIntervalNs {
                 state.lastSampleNs = frame.timestampNs
@@ -106,7 +108,7 @@ public final class InferenceFeedback: Sendable {
         guard let match else {
             logger.warning(
                 "sample requested for a frame no longer kept",
-                metadata: ["pipeline": "\(pipeline)", "frame": "\(frameID)", "kept": "\(Self.recentFrames)"])
+                metadata: ["pipeline": "\(pipeline)", "frame": "\(frameID)", "kept": "\(recentFrames)"])
             return false
         }
         keep(match.frame, match.result, reason: reason, model: model)

@@ -57,7 +57,8 @@ final class PipelineBuilder: Sendable {
             let made = InferenceFeedback(
                 pipeline: pipeline.name, connector: connector, monitor: monitor, spool: spool,
                 lowConfidence: spool == nil ? 0 : samples.lowConfidence, sampleInterval: .seconds(samples.intervalSeconds),
-                logger: logger)
+                // About two seconds of frames (8...64): the flows' lag a `sample` may arrive with.
+                recentFrames: min(max(2 * pipeline.fps, 8), 64), logger: logger)
             router.register(made, backend: backend)
             feedback = made
         }
