@@ -8,6 +8,9 @@
 
 static inline int8x16_t ck_dw_load16(const int8_t* p, size_t n) {
     if (n == CK_DWCONV_S8_CR) return vld1q_s8(p);
+    // Channel counts are usually multiples of 8 (24, 40, 48, 120...): an 8-channel tail is one
+    // load, not a byte copy per tap (the copy cost more than the arithmetic on such layers).
+    if (n == 8) return vcombine_s8(vld1_s8(p), vdup_n_s8(0));
     int8_t tail[CK_DWCONV_S8_CR] = {0};
     memcpy(tail, p, n);
     return vld1q_s8(tail);
@@ -66,6 +69,8 @@ static inline void ck_dwconv_s8_neon(size_t taps, size_t pixels, size_t channels
             int8_t* dst = y + p * y_stride + c0;
             if (n == CK_DWCONV_S8_CR) {
                 vst1q_s8(dst, q);
+            } else if (n == 8) {
+                vst1_s8(dst, vget_low_s8(q));
             } else {
                 int8_t tmp[CK_DWCONV_S8_CR];
                 vst1q_s8(tmp, q);

@@ -36,6 +36,9 @@ static inline CK_TARGET_AVX2 void ck_dwconv_s8_avx2(size_t taps, size_t pixels, 
                 __m128i xv;
                 if (n == CK_DWCONV_S8_CR) {
                     xv = _mm_loadu_si128((const __m128i*)(in[t] + c0));
+                } else if (n == 8) {
+                    // The common tail (channel counts are usually multiples of 8): one load.
+                    xv = _mm_loadl_epi64((const __m128i*)(in[t] + c0));
                 } else {
                     int8_t tail[CK_DWCONV_S8_CR] = {0};
                     memcpy(tail, in[t] + c0, n);
@@ -56,6 +59,8 @@ static inline CK_TARGET_AVX2 void ck_dwconv_s8_avx2(size_t taps, size_t pixels, 
             int8_t* dst = y + p * y_stride + c0;
             if (n == CK_DWCONV_S8_CR) {
                 _mm_storeu_si128((__m128i*)dst, q8);
+            } else if (n == 8) {
+                _mm_storel_epi64((__m128i*)dst, q8);
             } else {
                 int8_t tmp[CK_DWCONV_S8_CR];
                 _mm_storeu_si128((__m128i*)tmp, q8);
@@ -132,11 +137,29 @@ static inline CK_TARGET_AVX512 void ck_dwconv_s8_avx512(size_t taps, size_t pixe
             base += 2 * block;
         }
         if (c0 < channels) {
-            // Remaining 1..31 channels: the AVX2 kernel on the rest of the packed blocks,
-            // through a shifted view of this pixel's tap pointers.
-            const int8_t* shifted[25];
-            for (size_t t = 0; t < taps; t++) shifted[t] = in[t] + c0;
-            ck_dwconv_s8_avx2(taps, 1, channels - c0, shifted, base, y + p * y_stride + c0, y_stride, params);
+            // Remaining 1..31 channels: the same step with masked input loads (masked-off bytes
+            // are never read, so no overrun past the row) and masked stores. The packed blocks are
+            // zero-padded to 16 channels; a tail of 16 or fewer reads only the first block.
+            const size_t n = channels - c0;
+            const __mmask32 in_mask = (__mmask32)((n >= 32 ? 0xFFFFFFFFull : ((1ull << n) - 1)));
+            const uint8_t* base1 = n > 16 ? base + block : base;
+            const int8_t* wp0 = (const int8_t*)(base + CK_DWCONV_S8_HEADER_BYTES);
+            const int8_t* wp1 = (const int8_t*)(base1 + CK_DWCONV_S8_HEADER_BYTES);
+            __m512i acc0 = _mm512_loadu_si512(base);
+            __m512i acc1 = _mm512_loadu_si512(base1);
+            for (size_t t = 0; t < taps; t++) {
+                const __m512i x16 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(in_mask, in[t] + c0));
+                const __m512i prod = _mm512_mullo_epi16(
+                    x16, ck_dw_load32_w(wp0 + t * CK_DWCONV_S8_CR, wp1 + t * CK_DWCONV_S8_CR));
+                acc0 = _mm512_add_epi32(acc0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(prod)));
+                acc1 = _mm512_add_epi32(acc1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(prod, 1)));
+            }
+            const __m512i q0 = ck_dw_requant16_avx512(acc0, (const float*)(base + CK_DWCONV_S8_CR * 4), lo, hi, zp);
+            const __m512i q1 = ck_dw_requant16_avx512(acc1, (const float*)(base1 + CK_DWCONV_S8_CR * 4), lo, hi, zp);
+            const __mmask16 m0 = (__mmask16)(n >= 16 ? 0xFFFF : ((1u << n) - 1));
+            const __mmask16 m1 = (__mmask16)(n > 16 ? ((1u << (n - 16)) - 1) : 0);
+            _mm_mask_storeu_epi8(y + p * y_stride + c0, m0, _mm512_cvtepi32_epi8(q0));
+            _mm_mask_storeu_epi8(y + p * y_stride + c0 + 16, m1, _mm512_cvtepi32_epi8(q1));
         }
     }
 }

@@ -203,6 +203,22 @@ static int check_convs(ck_isa isa, ck_threadpool* pool, int* cases) {
             }
         }
     }
+    // Channel tails hit on purpose: 8 (the 8-wide tail loads), 24/40/48 (16-blocks + 8), and
+    // 47/63 (masked AVX-512 tails past a 32-block, odd byte tails).
+    static const size_t tail_channels[] = {8, 24, 40, 47, 48, 63};
+    for (size_t i = 0; i < sizeof tail_channels / sizeof tail_channels[0]; i++) {
+        for (size_t k = 3; k <= 5; k += 2) {
+            if (!ck_dwconv_s8_config_for(isa, k * k)) continue;
+            ck_conv2d_geometry g = random_geometry(k, 1 + i % 2, 1);
+            g.in_c = g.out_c = tail_channels[i];
+            (*cases)++;
+            size_t bad = check_conv(isa, 1, g, zero_points[i % 4], (int)(i % 2), pool);
+            if (bad) {
+                failures++;
+                printf("  FAIL %s dwconv %zux%zu channels %zu: %zu differ\n", ck_isa_name(isa), k, k, g.out_c, bad);
+            }
+        }
+    }
     return failures;
 }
 
