@@ -36,8 +36,8 @@ public final class AgentRuntime: Sendable {
     /// Makes a pipeline's event trigger; the default is ``TriggerSourceFactory/make(_:client:logger:)``.
     public typealias TriggerFactory = @Sendable (PipelineConfiguration, Connector) throws -> (any TriggerSource)?
 
-    /// Makes a backend for a pipeline; the default loads the model with ``CompiledModelBackend``.
-    /// The lifecycle merge replaces it with a `ModelHost`-backed one.
+    /// Makes a backend for a pipeline; the default (``defaultBackend(executablePath:logger:connector:)``)
+    /// serves store models through a `ModelHost` and model files through ``CompiledModelBackend``.
     public typealias BackendFactory = @Sendable (PipelineConfiguration, AgentConfiguration) throws -> any InferenceBackend
 
     public init(
