@@ -534,6 +534,82 @@ static int bench(void) {
     return 0;
 }
 
+// The fast broadcast paths of ck_add/sub/mul/div_f32 against the reference odometer, bit for
+// bit, on random shapes where each operand is full, a single value, or repeats an inner block.
+static int check_binary_f32(int* cases) {
+    void (*fast[4])(const ck_broadcast*, const float*, const float*, float*) = {ck_add_f32, ck_sub_f32, ck_mul_f32, ck_div_f32};
+    void (*ref[4])(const ck_broadcast*, const float*, const float*, float*) = {
+        ck_add_f32__scalar, ck_sub_f32__scalar, ck_mul_f32__scalar, ck_div_f32__scalar};
+    int failures = 0;
+    for (int c = 0; c < 200; c++) {
+        ck_broadcast bc;
+        memset(&bc, 0, sizeof bc);
+        bc.rank = (size_t)rng_range(1, 4);
+        size_t total = 1;
+        for (size_t d = 0; d < bc.rank; d++) total *= (bc.shape[d] = (size_t)rng_range(1, 9));
+        // Per operand: 0 full, 1 single value, 2 inner block from a random split, 3 outer-only.
+        const int kind_a = c % 2 ? 0 : rng_range(0, 3), kind_b = c % 2 ? rng_range(0, 3) : 0;
+        const size_t split = (size_t)rng_range(0, (int32_t)bc.rank);
+        size_t* strides[2] = {bc.a_stride, bc.b_stride};
+        const int kinds[2] = {kind_a, kind_b};
+        for (int o = 0; o < 2; o++) {
+            size_t stride = 1;
+            for (size_t d = bc.rank; d-- > 0;) {
+                const int present = kinds[o] == 0 || (kinds[o] == 2 && d >= split) || (kinds[o] == 3 && d < split);
+                strides[o][d] = present && bc.shape[d] > 1 ? stride : 0;
+                if (present) stride *= bc.shape[d];
+            }
+        }
+        float* a = malloc(total * sizeof(float));
+        float* b = malloc(total * sizeof(float));
+        float* y0 = malloc(total * sizeof(float));
+        float* y1 = malloc(total * sizeof(float));
+        for (size_t i = 0; i < total; i++) {
+            a[i] = rng_float();
+            b[i] = rng_float() + (rng_range(0, 1) ? 2.0f : -2.0f);  // away from 0 for Div
+        }
+        for (int op = 0; op < 4; op++) {
+            (*cases)++;
+            ref[op](&bc, a, b, y0);
+            fast[op](&bc, a, b, y1);
+            if (memcmp(y0, y1, total * sizeof(float)) != 0) {
+                failures++;
+                printf("  FAIL binary f32 op %d rank %zu kinds %d/%d split %zu\n", op, bc.rank, kind_a, kind_b, split);
+            }
+        }
+        free(a);
+        free(b);
+        free(y0);
+        free(y1);
+    }
+    printf("  binary f32 fast paths (add/sub/mul/div broadcasts): %s\n", failures ? "FAILED" : "ok");
+    return failures;
+}
+
+// ck_range_f32 (SIMD) against the scalar rule, NaN and negative zero included.
+static int check_range_f32(int* cases) {
+    int failures = 0;
+    for (int c = 0; c < 100; c++) {
+        const size_t n = (size_t)rng_range(0, 70);
+        float* x = malloc((n + 1) * sizeof(float));
+        const float bias = (float)rng_range(-3, 3);
+        for (size_t i = 0; i < n; i++) x[i] = rng_float() + bias;
+        if (n > 0 && c % 5 == 0) x[(size_t)rng_range(0, (int32_t)n - 1)] = NAN;
+        if (n > 0 && c % 7 == 0) x[(size_t)rng_range(0, (int32_t)n - 1)] = -0.0f;
+        float lo0, hi0, lo1, hi1;
+        ck_range_f32__scalar(n, x, &lo0, &hi0);
+        ck_range_f32(n, x, &lo1, &hi1);
+        (*cases)++;
+        if (memcmp(&lo0, &lo1, sizeof lo0) != 0 || memcmp(&hi0, &hi1, sizeof hi0) != 0) {
+            failures++;
+            printf("  FAIL range f32 n=%zu: [%g, %g] vs [%g, %g]\n", n, lo1, hi1, lo0, hi0);
+        }
+        free(x);
+    }
+    printf("  range f32 (DynamicQuantizeLinear): %s\n", failures ? "FAILED" : "ok");
+    return failures;
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && strcmp(argv[1], "bench") == 0) {
         const int status = bench();
@@ -575,6 +651,8 @@ int main(int argc, char** argv) {
         failures += isa_failures;
     }
     ck_threadpool_destroy(pool);
+    failures += check_binary_f32(&cases);
+    failures += check_range_f32(&cases);
 #if defined(__x86_64__)
     if (ck_isa_available(CK_ISA_AVX512VNNI)) {
         // Kept out of the dispatch table (the zmm tile is faster) but still exported: check it.

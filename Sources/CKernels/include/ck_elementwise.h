@@ -26,6 +26,14 @@ void ck_sub_f32__scalar(const ck_broadcast* bc, const float* a, const float* b, 
 void ck_mul_f32__scalar(const ck_broadcast* bc, const float* a, const float* b, float* y);
 void ck_div_f32__scalar(const ck_broadcast* bc, const float* a, const float* b, float* y);
 
+/// The same operations with fast paths for the common broadcasts (same shape, a single value,
+/// a repeating inner block such as a per-channel vector); other shapes run the reference.
+/// Results are identical to the reference (one IEEE operation per element either way).
+void ck_add_f32(const ck_broadcast* bc, const float* a, const float* b, float* y);
+void ck_sub_f32(const ck_broadcast* bc, const float* a, const float* b, float* y);
+void ck_mul_f32(const ck_broadcast* bc, const float* a, const float* b, float* y);
+void ck_div_f32(const ck_broadcast* bc, const float* a, const float* b, float* y);
+
 /// Per-tensor quantization of the three operands of QLinearAdd / QLinearMul.
 typedef struct ck_qbinary_params {
     float a_scale, b_scale, y_scale;

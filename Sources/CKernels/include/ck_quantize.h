@@ -53,6 +53,11 @@ void ck_dequantize_s32_f32__scalar(size_t outer, size_t channels, size_t inner, 
 void ck_dynamic_quantize_f32_u8__scalar(size_t count, const float* x, uint8_t* y, float* scale_out,
                                         int32_t* zero_point_out);
 
+/// min and max of x with 0 included, NaN skipped (DynamicQuantizeLinear's range):
+/// the reference loop, and its SIMD form (SSE on x86-64, NEON on AArch64; identical results).
+void ck_range_f32__scalar(size_t count, const float* x, float* min_out, float* max_out);
+void ck_range_f32(size_t count, const float* x, float* min_out, float* max_out);
+
 /// Requantize int32 accumulators: y = sat(rne(acc * multiplier[c]) + zero_point), with the
 /// result further clamped to [clamp.min, clamp.max]. acc is [rows, channels] row-major;
 /// multiplier_stride 0 = one multiplier, 1 = per channel.

@@ -52,10 +52,10 @@ extension PlanBuilder {
         let bc = Captured(try broadcast(a, b, y, node: node))
         let fn: @convention(c) (UnsafePointer<ck_broadcast>?, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void =
             switch node.opType {
-            case "Add": ck_add_f32__scalar
-            case "Sub": ck_sub_f32__scalar
-            case "Mul": ck_mul_f32__scalar
-            default: ck_div_f32__scalar
+            case "Add": ck_add_f32
+            case "Sub": ck_sub_f32
+            case "Mul": ck_mul_f32
+            default: ck_div_f32
             }
         append(node.name, node.opType, [a, b], [y]) { f in
             var c = bc.value

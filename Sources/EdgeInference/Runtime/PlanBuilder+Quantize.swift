@@ -84,10 +84,7 @@ extension PlanBuilder {
         append(node.name, label, [x], [y, s, z]) { f in
             let src = f.f32(x)
             var lo: Float = 0, hi: Float = 0  // the range always includes 0; NaN is skipped
-            for i in 0..<n {
-                if src[i] < lo { lo = src[i] }
-                if src[i] > hi { hi = src[i] }
-            }
+            ck_range_f32(n, src, &lo, &hi)
             var scale: Float = hi == lo ? 1 : (hi - lo) / 255
             let initial = min(max(0 - lo / scale, 0), 255)
             // Infinite inputs can make the range NaN; never trap on the conversion.
