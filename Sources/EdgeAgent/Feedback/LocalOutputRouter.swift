@@ -42,7 +42,7 @@ final class LocalOutputRouter: Sendable {
             }
         default:
             logger.info(
-                "flow output", metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)", "flow.kind": "\(output.kind)", "fields": "\(fields)"])
+                "flow output", metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)", "flow.kind": "\(output.kind)", "fields": "\(FlowJSON.encode(fields))"])
         }
     }
 }
