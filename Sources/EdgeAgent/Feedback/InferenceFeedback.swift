@@ -11,8 +11,8 @@ import Synchronization
 /// retraining — frames below `low_confidence` (at most one per `interval_s`) and frames a flow
 /// asks for with its `sample` node — written as JPEG to the spool the uploader drains.
 ///
-/// ``observe(_:result:backend:)`` runs on the pipeline's inference task after the verdict went
-/// to the flows; the statistics work there is a 64×48 grey thumbnail (a few µs), and JPEG
+/// ``remember(_:result:)`` runs before the verdict goes to the flows, ``observe(_:result:backend:)``
+/// after it, both on the pipeline's inference task; the statistics work there is a 64×48 grey thumbnail (a few µs), and JPEG
 /// encoding happens only for the rare sampled frame.
 public final class InferenceFeedback: Sendable {
     public let pipeline: String
@@ -34,6 +34,8 @@ public final class InferenceFeedback: Sendable {
         var lastSampleNs: UInt64 = 0
         var recent: [(frame: CameraFrame, result: InferenceResult)] = []
         var samples = 0
+        /// Frames already spooled (the built-in rule and a flow may pick the same one).
+        var keptSequences: [UInt32] = []
     }
 
     /// The preprocessor keeps scratch buffers: confined to its mutex.
@@ -61,14 +63,21 @@ public final class InferenceFeedback: Sendable {
     /// Samples kept so far (both reasons).
     public var samplesKept: Int { state.withLock { $0.samples } }
 
+    /// Keeps the frame for a flow's `sample` output. Called before the verdict goes to the
+    /// flows: a fast flow may ask for the frame before ``observe(_:result:backend:)`` runs.
+    public func remember(_ frame: CameraFrame, result: InferenceResult) {
+        state.withLock { state in
+            state.recent.append((frame, result))
+            if state.recent.count > recentFrames { state.recent.removeFirst(state.recent.count - recentFrames) }
+        }
+    }
+
     /// Records one inference; publishes the twin when the serving version changed.
     public func observe(_ frame: CameraFrame, result: InferenceResult, backend: any InferenceBackend) {
         let version = result.modelVersion ?? backend.modelInfo.version
         let (changed, due) = state.withLock { state -> (Bool, Bool) in
             let changed = state.version != version
             state.version = version
-            state.recent.append((frame, result))
-            if state.recent.count > recentFrames { state.recent.removeFirst(state.recent.count - recentFrames) }
             var due = false
             if result.score < lowConfidence, state.lastSampleNs == 0 || frame.timestampNs >= state.lastSampleNs + sampleIntervalNs {
                 state.lastSampleNs = frame.timestampNs
@@ -122,6 +131,13 @@ public final class InferenceFeedback: Sendable {
 
     private func keep(_ frame: CameraFrame, _ result: InferenceResult, reason: String, model: ModelInfo) {
         guard let spool else { return }
+        let first = state.withLock { state -> Bool in
+            guard !state.keptSequences.contains(frame.sequence) else { return false }
+            state.keptSequences.append(frame.sequence)
+            if state.keptSequences.count > 16 { state.keptSequences.removeFirst() }
+            return true
+        }
+        guard first else { return }
         do {
             let jpeg = try JPEGCodec().encode(try frame.image(.rgb8), quality: 85)
             let metadata = SampleMetadata(

@@ -149,6 +149,7 @@ public final class PipelineService: Service, CustomStringConvertible {
             "height": .number(Double(frame.height)),
         ]
         frameInfo.merge(Self.triggerFields(next.trigger, frame: frame)) { _, new in new }
+        feedback?.remember(frame, result: result)
         deliver(
             .verdict(
                 label: result.label, score: result.score, scores: result.scores, model: backend.modelName,

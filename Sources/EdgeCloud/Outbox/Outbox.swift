@@ -91,6 +91,11 @@ public final class Outbox: @unchecked Sendable {
         // journal_mode is the first read of the file: a non-database fails here with NOTADB.
         try database.execute("PRAGMA journal_mode=WAL")
         try database.execute("PRAGMA synchronous=\(configuration.fsync.pragma)")
+        // A queue touches few pages: 512 KiB of page cache instead of SQLite's 2 MB default
+        // keeps the agent's resident memory flat on a Pi; the WAL is truncated after each
+        // checkpoint so a burst does not leave a large file behind.
+        try database.execute("PRAGMA cache_size=-512")
+        try database.execute("PRAGMA journal_size_limit=1048576")
         let check = try database.prepare("PRAGMA quick_check")
         guard try check.step(), check.text(0) == "ok" else {
             let text = check.text(0)

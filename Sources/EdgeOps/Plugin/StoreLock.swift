@@ -14,16 +14,23 @@ final class StoreLock {
 
     let fd: Int32
 
-    init(directory: String) throws {
+    /// Waits up to `patience` for a busy lock before giving up with ``Busy``: operations are
+    /// short, and a child process another thread is spawning holds a copy of the descriptor
+    /// until its exec closes it, which can look like a concurrent operation for a moment.
+    init(directory: String, patience: Duration = .seconds(3)) throws {
         try Durable.makeDirectory(directory)
         let path = directory + "/.lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Durable.errnoError("open", path) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let deadline = ContinuousClock.now + patience
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
-            close(fd)
-            if busy { throw Busy(path: path) }
-            throw Durable.errnoError("flock", path)
+            guard busy, ContinuousClock.now < deadline else {
+                close(fd)
+                if busy { throw Busy(path: path) }
+                throw Durable.errnoError("flock", path)
+            }
+            usleep(10_000)
         }
         self.fd = fd
     }
