@@ -1,4 +1,3 @@
-import EdgeCloud
 import EdgeFlows
 import EdgeVision
 import Logging
@@ -141,9 +140,13 @@ public final class PipelineService: Service, CustomStringConvertible {
         }
         // `time`: the exposure as Unix seconds, so a subscriber can measure capture → delivery
         // (frame timestamps are CLOCK_MONOTONIC; the offset to wall time is taken now).
+        // Full resolution: the connector's clock stops at milliseconds, which would bias a
+        // capture-to-delivery latency of a few milliseconds.
         let exposureAge = Double(MonotonicClock.nowNs() &- frame.timestampNs) / 1e9
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
         var frameInfo: [String: LuaValue] = [
-            "time": .number(Connector.wallClock() - exposureAge),
+            "time": .number(Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - exposureAge),
             "id": .number(Double(frame.sequence)), "camera": .string(source.name),
             "pipeline": .string(configuration.name), "width": .number(Double(frame.width)),
             "height": .number(Double(frame.height)),
