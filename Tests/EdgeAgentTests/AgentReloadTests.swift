@@ -41,7 +41,8 @@ struct AgentReloadTests {
 
     /// Waits until every named pipeline runs and has inferred at least `count` frames.
     static func waitForInferences(_ runtime: AgentRuntime, _ names: Set<String>, _ count: UInt64 = 3) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
+        // Generous: in the full test run synchronous suites can starve the cooperative pool.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let running = runtime.pipelines.filter { names.contains($0.configuration.name) && $0.statistics.inferred >= count }
             if Set(running.map(\.configuration.name)) == names { return }
