@@ -213,7 +213,7 @@ if [[ -z "$accel" ]]; then
     # kernel hangs silently), so the probe is a real boot of this kernel and initramfs that stops
     # right after the kernel hands over to /init.
     accel=tcg
-    if [[ -w /dev/kvm ]] && timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256 -nographic -no-reboot \
+    if [[ -w /dev/kvm ]] && timeout 15 qemu-system-x86_64 -accel kvm -cpu host -m 256 -nographic -no-reboot \
             -kernel "$work/k/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" -nic none \
             -append "console=ttyS0 panic=-1 quiet edgemlops.probe" 2>/dev/null </dev/null | grep -q VMPROBE; then
         accel=kvm
