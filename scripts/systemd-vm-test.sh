@@ -235,7 +235,7 @@ grep '^VMTEST info ' "$work/console.txt" | sed 's/^VMTEST info /  /'
 while read -r line; do
     case "$line" in
         "VMTEST PASS "*) pass "${line#VMTEST PASS }" ;;
-        "VMTEST FAIL "*) name=${line#VMTEST FAIL }; fail "${name%%: *}" "${name#*: }" ;;
+        "VMTEST FAIL "*) fail "${line#VMTEST FAIL }" ;;  # already "name: why"
     esac
 done < <(grep -E '^VMTEST (PASS|FAIL) ' "$work/console.txt")
 if grep -q '^VMTEST end' "$work/console.txt"; then
