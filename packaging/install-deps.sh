@@ -27,6 +27,8 @@ test_deps=(
     cpio                    # pack the VM's initramfs
     lintian                 # checks the .deb (packaging/build-deb.sh, scripts/package-test.sh)
     debootstrap             # the Debian 12 root scripts/package-test.sh installs the .deb into
+    e2fsprogs               # mke2fs -d: the ext4 disk of scripts/systemd-vm-test.sh
+    kmod                    # depmod/modprobe: the initramfs module list of scripts/systemd-vm-test.sh
 )
 
 wanted=("${build_deps[@]}")

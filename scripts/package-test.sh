@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the .deb and exercises it in a clean Debian 12 root: install, run, upgrade, remove, purge.
+# Builds the .deb and exercises it in a clean Debian 12 root: install, run, upgrade, remove, purge;
+# then boots that root under systemd in qemu with the same .deb (scripts/systemd-vm-test.sh).
 # Usage: scripts/package-test.sh [--binary PATH]   (default: packaging/build-deb.sh's release build)
 # Prints one "PASS name" / "FAIL name: why" line per check and ends with "N cases, M failed".
 # The debootstrap root is cached under ${EDGEMLOPS_CACHE}/debootstrap-bookworm-<hash of the
@@ -123,4 +124,16 @@ check "purge removes state" test ! -e "$chroot_dir/var/lib/edgemlops"
 check "purge removes user edgemlops" in_root sh -c '! getent passwd edgemlops'
 
 echo "  total time $(( $(date +%s) - started ))s"
+
+# The same .deb under a real systemd in qemu (scripts/systemd-vm-test.sh); its checks count here.
+# EDGEMLOPS_SKIP_SYSTEMD_TEST=1 skips it (the script says so).
+scripts/systemd-vm-test.sh --deb "$deb" --root "$base" >"$work/systemd-vm.log" 2>&1
+vm_status=$?
+sed -E 's/^(PASS|FAIL) /\1 systemd-vm: /' "$work/systemd-vm.log"
+if vm_line=$(grep -Eo '^systemd-vm-test: [0-9]+ passed, [0-9]+ failed' "$work/systemd-vm.log"); then
+    vm_passed=$(awk '{print $2}' <<<"$vm_line"); vm_failed=$(awk '{print $4}' <<<"$vm_line")
+    cases=$((cases + vm_passed + vm_failed)); bad=$((bad + vm_failed))
+elif [[ $vm_status -ne 0 ]]; then
+    fail "systemd-vm-test" "exited with status $vm_status"
+fi
 finish

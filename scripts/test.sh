@@ -126,7 +126,7 @@ grep -E '^FAIL' "$results/quantize-interop.log" | head -20
 tail -1 "$results/quantize-interop.log"
 count_log "quantize-interop" $status "$results/quantize-interop.log"
 
-step "Debian package in a Debian 12 chroot (install, upgrade, remove, purge)"
+step "Debian package in a Debian 12 chroot (install, upgrade, remove, purge) and under systemd in qemu"
 if [[ "${EDGEMLOPS_SKIP_PACKAGE_TEST:-}" == 1 ]]; then
     echo "skipped (EDGEMLOPS_SKIP_PACKAGE_TEST=1)"
 else
