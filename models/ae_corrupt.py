@@ -80,13 +80,13 @@ def _tint(img, mask, rng):
     mask[ys, xs] += bump[..., 0]
 
 
-def _fill(img, mask, rng):
+def _fill(img, mask, rng, dark_fill=0.5):
     """A disc filled with the colour of a nearby point: on a hole this is a missing hole, on
-    a trace a broken trace. Placed on a dark pixel (a hole, mostly) half of the time."""
+    a trace a broken trace. Placed on a dark pixel (a hole, mostly) with probability dark_fill."""
     r = rng.uniform(3, 8)
     lum = img.mean(2)
     dark = np.argwhere(lum[12:116, 12:116] < 0.6 * np.median(lum[40:88, 40:88]))
-    if len(dark) and rng.random() < 0.5:
+    if len(dark) and rng.random() < dark_fill:
         cy, cx = dark[rng.integers(len(dark))] + 12
     else:
         cx, cy = _centre(rng)
@@ -104,7 +104,7 @@ def _fill(img, mask, rng):
 KINDS = [_stroke, _stroke, _blob, _tint, _fill]
 
 
-def corrupt(images, rng, clean_fraction=0.2):
+def corrupt(images, rng, clean_fraction=0.2, dark_fill=0.5):
     """uint8 NHWC good frames -> (corrupted uint8 NHWC, corruption mask float NHW in [0, 1])."""
     out = images.astype(np.float32) / 255
     masks = np.zeros(images.shape[:3], dtype=np.float32)
@@ -112,6 +112,10 @@ def corrupt(images, rng, clean_fraction=0.2):
         if rng.random() < clean_fraction:
             continue
         for _ in range(1 + int(rng.random() < 0.3)):
-            KINDS[rng.integers(len(KINDS))](out[i], masks[i], rng)
+            kind = KINDS[rng.integers(len(KINDS))]
+            if kind is _fill:
+                kind(out[i], masks[i], rng, dark_fill)
+            else:
+                kind(out[i], masks[i], rng)
     noisy = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
     return noisy, np.clip(masks, 0, 1)

@@ -31,12 +31,12 @@ fi
 
 for name in "${names[@]}"; do
     fp32=$root/models/$name/$name-fp32.onnx
-    # inspect-ae: the score tail (squared error, channel mean, window average, max) stays in
+    # inspect-ae: the score tail (error, low-pass, square, channel mean, window average, max) stays in
     # float: int8 steps of a small squared difference would swamp a faint defect's error.
     # Node names are those torch.onnx.export gives the AnomalyScore module of train_ae.py.
     exclude=()
     if [[ $name == inspect-ae ]]; then
-        for node in /score/Sub /score/Mul /score/ReduceMean /score/window/AveragePool /score/worst/MaxPool /score/Flatten; do
+        for node in /score/Sub /score/lowpass/AveragePool /score/Mul /score/ReduceMean /score/window/AveragePool /score/worst/MaxPool /score/Flatten; do
             exclude+=(--exclude "$node")
         done
     fi

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from ae_corrupt import corrupt
 from dataset import INPUT_SIZE, LABELS, input_metadata, load, to_tensor
 
-WINDOW, STRIDE = 8, 4
+WINDOW, STRIDE, LOWPASS = 8, 4, 3
 
 
 def conv(cin, cout, stride=1):
@@ -35,17 +35,23 @@ def up(cin, cout):
 
 
 class AnomalyScore(nn.Module):
-    """Squared error of the normalised input, mean over channels, averaged over WINDOW x WINDOW
-    windows (stride STRIDE), maximum over windows: a defect is local, so the worst window
-    carries it, and the window average keeps single-pixel noise and dust from deciding."""
+    """Anomaly score of a reconstruction, computed in the graph (output `score`).
 
-    def __init__(self, window=WINDOW, stride=STRIDE):
+    The signed error of the normalised input is first low-passed (LOWPASS x LOWPASS average,
+    no padding): a slightly misplaced edge or hole rim leaves a +/- pair that cancels, and
+    sensor noise and dust average out, while a defect's error has one sign over its area.
+    Then: squared, mean over channels, averaged over WINDOW x WINDOW windows (stride STRIDE),
+    maximum over windows: a defect is local, so the worst window carries it."""
+
+    def __init__(self, window=WINDOW, stride=STRIDE, lowpass=LOWPASS):
         super().__init__()
+        self.lowpass = nn.AvgPool2d(lowpass, 1) if lowpass > 1 else nn.Identity()
         self.window = nn.AvgPool2d(window, stride)
-        self.worst = nn.MaxPool2d((INPUT_SIZE - window) // stride + 1)
+        self.worst = nn.MaxPool2d((INPUT_SIZE - (lowpass - 1) - window) // stride + 1)
 
     def forward(self, x, reconstruction):
-        error = (x - reconstruction) * (x - reconstruction)
+        difference = self.lowpass(x - reconstruction)
+        error = difference * difference
         return torch.flatten(self.worst(self.window(error.mean(1, keepdim=True))), 1)
 
 
@@ -55,8 +61,9 @@ class InspectAE(nn.Module):
     the denoising training (ae_corrupt.py) is what stops it copying anomalies. Encoder depth
     down to 4x4 gives the receptive field to see the hole pattern (a missing hole)."""
 
-    def __init__(self, width=(24, 32, 48, 48, 48)):
+    def __init__(self, width=(24, 32, 48, 48, 48), fine_skip=True):
         super().__init__()
+        self.fine_skip = fine_skip
         c1, c2, c3, c4, c5 = width
         self.e1 = nn.Sequential(conv(3, c1, 2), conv(c1, c1))        # 64
         self.e2 = nn.Sequential(conv(c1, c2, 2), conv(c2, c2))       # 32
@@ -79,7 +86,9 @@ class InspectAE(nn.Module):
         y = self.d4(self.u4(f5) + f4)
         y = self.d3(self.u3(y) + f3)
         y = self.d2(self.u2(y) + f2)
-        y = self.d1(self.u1(y) + f1)
+        # Without the 64x64 skip the decoder must redraw fine detail from 32x32 features, so a
+        # one-pixel scratch has no direct path to the output.
+        y = self.d1(self.u1(y) + f1 if self.fine_skip else self.u1(y))
         return self.out(y)
 
     def forward(self, x):
@@ -136,6 +145,11 @@ def main():
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--window", type=int, default=WINDOW, help="score window (pixels)")
     parser.add_argument("--stride", type=int, default=STRIDE, help="score window stride")
+    parser.add_argument("--lowpass", type=int, default=LOWPASS, help="low-pass size on the signed error (1: none)")
+    parser.add_argument("--resume", help="start from this state dict (with --epochs 0: only evaluate and export)")
+    parser.add_argument("--no-fine-skip", action="store_true", help="no 64x64 encoder-decoder skip")
+    parser.add_argument("--dark-fill", type=float, default=0.5,
+                        help="share of surface-colour fills placed on a dark pixel (mostly a hole)")
     parser.add_argument("--mask-weight", type=float, default=10.0,
                         help="extra loss weight on the pixels a synthetic corruption changed")
     args = parser.parse_args()
@@ -148,15 +162,19 @@ def main():
     if args.limit:
         good = good[:args.limit]
     vx, vy, _ = load(args.val)
-    model = InspectAE()
-    model.score = AnomalyScore(args.window, args.stride)
+    model = InspectAE(fine_skip=not args.no_fine_skip)
+    model.score = AnomalyScore(args.window, args.stride, args.lowpass)
     print(f"{sum(p.numel() for p in model.parameters())} parameters, {len(good)} good training images", flush=True)
     batch = 32
-    steps = args.epochs * ((len(good) + batch - 1) // batch)
+    steps = max(args.epochs, 1) * ((len(good) + batch - 1) // batch)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-5)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     checkpoint = args.out.removesuffix(".onnx") + ".pt"
     best = -1.0
+    if args.resume:
+        model.load_state_dict(torch.load(args.resume), strict=False)
+        best = recall_at(scores(model, vx), vy, args.false_alarm)[0]
+        torch.save(model.state_dict(), checkpoint)
     start = time.time()
     for epoch in range(args.epochs):
         model.train()
@@ -164,7 +182,7 @@ def main():
         total = 0.0
         for i in range(0, len(good), batch):
             clean = good[order[i:i + batch]]
-            noisy, mask = corrupt(clean, rng)
+            noisy, mask = corrupt(clean, rng, dark_fill=args.dark_fill)
             target = to_tensor(clean)
             # Corrupted pixels are a few percent of the frame: weight them so that removing
             # the corruption, not copying the background, dominates the loss.
@@ -197,7 +215,9 @@ def main():
         "test_images": int(len(ey)), "test_false_alarm": float(flagged[ey == 0].mean()),
         "test_recall": float(flagged[ey != 0].mean()),
         "recall": {name: float(flagged[ey == i].mean()) for i, name in enumerate(LABELS) if i > 0},
-        "val_recall": best, "score_window": args.window, "score_stride": args.stride,
+        "val_recall": best, "score_window": args.window, "score_stride": args.stride, "score_lowpass": args.lowpass,
+        "fine_skip": not args.no_fine_skip, "mask_weight": args.mask_weight, "dark_fill": args.dark_fill,
+        "epochs": args.epochs,
         "parameters": sum(p.numel() for p in model.parameters()),
         "train_seconds": round(time.time() - start, 1),
     }
@@ -211,8 +231,9 @@ def main():
         "edgemlops.task": "anomaly",
         **input_metadata(),
         "edgemlops.output": "score",
-        "edgemlops.score": f"max over {args.window}x{args.window} windows (stride {args.stride}) of the channel-mean squared "
-                           "reconstruction error of the normalised input; anomalous when score > threshold",
+        "edgemlops.score": f"normalised input minus reconstruction, {args.lowpass}x{args.lowpass} average (no padding), "
+                           f"squared, mean over channels, average over {args.window}x{args.window} windows "
+                           f"(stride {args.stride}), max over windows; anomalous when score > threshold",
         "edgemlops.threshold": f"{threshold:.6g}",
         "edgemlops.threshold.false_alarm": f"{args.false_alarm}",
         "edgemlops.train.data": json.dumps(metrics["data"]),
