@@ -25,6 +25,9 @@ from dataset import LABELS, load, to_tensor
 
 
 def run(session, images, batch=50):
+    # The quantizer fixes the batch dimension to 1; the FP32 export keeps it symbolic.
+    if session.get_inputs()[0].shape[0] == 1:
+        batch = 1
     out = []
     for start in range(0, len(images), batch):
         x = to_tensor(images[start:start + batch]).numpy()
