@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Train `inspect-ae`, a convolutional autoencoder, on good parts only and export it to ONNX.
+"""Train `inspect-ae`, a denoising convolutional autoencoder, on good parts only and export it to ONNX.
 
-Anomaly score (computed inside the exported graph, output `score`): the squared
-reconstruction error averaged over channels, then over 8x8 windows (stride 4), and the
-maximum over windows. A defect is local, so the worst window scores it; a whole-image mean
-would drown a scratch in sensor noise. The threshold is the (1 - false-alarm) quantile of
-the scores of good parts of the selection set; recall and false alarms are then measured
-on the held-out set. The decoder upsamples with ConvTranspose.
+Training: every batch of good frames gets synthetic corruptions (ae_corrupt.py: strokes,
+bumps, tints, surface-colour fills); the target is the clean frame. No labelled defect frame
+is used. Anomaly score (computed inside the exported graph, output `score`, see
+AnomalyScore): the signed reconstruction error low-passed 3x3, squared, averaged over
+channels and over 8x8 windows (stride 4), maximum over windows. The threshold is the
+(1 - false-alarm) quantile of the scores of the selection set's good parts, which also picks
+the epoch; recall and false alarms are then measured on the held-out set. The decoder
+upsamples with ConvTranspose.
 """
 
 import argparse
@@ -135,7 +137,7 @@ def main():
     parser.add_argument("--val", required=True, help="selection set: the threshold comes from its good parts")
     parser.add_argument("--test", required=True, help="held-out set for the model card")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=14)
     parser.add_argument("--false-alarm", type=float, default=0.02)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--opset", type=int, default=17)
@@ -148,7 +150,7 @@ def main():
     parser.add_argument("--lowpass", type=int, default=LOWPASS, help="low-pass size on the signed error (1: none)")
     parser.add_argument("--resume", help="start from this state dict (with --epochs 0: only evaluate and export)")
     parser.add_argument("--no-fine-skip", action="store_true", help="no 64x64 encoder-decoder skip")
-    parser.add_argument("--dark-fill", type=float, default=0.5,
+    parser.add_argument("--dark-fill", type=float, default=0.7,
                         help="share of surface-colour fills placed on a dark pixel (mostly a hole)")
     parser.add_argument("--mask-weight", type=float, default=10.0,
                         help="extra loss weight on the pixels a synthetic corruption changed")
