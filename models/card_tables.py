@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Prints the figures of a model card (markdown) from the metrics.json that train_cls.py or
-train_ae.py wrote next to the model. Usage: card_tables.py MODEL.metrics.json"""
+train_ae.py wrote next to the model. Usage: card_tables.py MODEL.metrics.json
+For inspect-ae, further metrics files (the int8 variants, from ae_variants.py) add a table
+of recall per class and false alarms side by side: card_tables.py FP32 DYNAMIC STATIC"""
 
 import json
 import sys
@@ -9,8 +11,10 @@ from dataset import LABELS
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if len(sys.argv) > 2:
+        variants(sys.argv[1:])
     with open(sys.argv[1]) as handle:
         m = json.load(handle)
     if "confusion" in m:
@@ -28,6 +32,22 @@ def main():
         for name, value in m["recall"].items():
             print(f"| {name} | {100 * value:.1f} % |")
     print(f"\n{m['parameters']} parameters, training {m['train_seconds'] / 60:.1f} min.")
+
+
+def variants(paths):
+    ms = []
+    for path in paths:
+        with open(path) as handle:
+            ms.append(json.load(handle))
+    names = [path.rsplit("/", 1)[-1].removesuffix(".metrics.json") for path in paths]
+    print("| held-out | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    print("| threshold | " + " | ".join(f"{m['threshold']:.4g}" for m in ms) + " |")
+    print("| false alarms (good parts) | " + " | ".join(f"{100 * m['test_false_alarm']:.1f} %" for m in ms) + " |")
+    print("| recall, all defects | " + " | ".join(f"**{100 * m['test_recall']:.1f} %**" for m in ms) + " |")
+    for name in ms[0]["recall"]:
+        print(f"| recall {name} | " + " | ".join(f"{100 * m['recall'][name]:.1f} %" for m in ms) + " |")
+    print()
 
 
 if __name__ == "__main__":
