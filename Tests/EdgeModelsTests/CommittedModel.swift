@@ -2,6 +2,7 @@ import EdgeInference
 import EdgeQuantization
 import EdgeVision
 import Foundation
+import Testing
 
 /// One committed model under `models/<name>/`, loaded in our runtime with the input spec and
 /// figures its `metadata_props` carry (the model card states the same figures).
@@ -61,3 +62,8 @@ struct ModelTestFailure: Error, CustomStringConvertible {
     var value: String?
     var description: String { "\(file): metadata \(key) is \(value.map { "'\($0)'" } ?? "missing") " }
 }
+
+/// The committed-model suites, one at a time: each runs hundreds of synchronous inferences
+/// (seconds of CPU) on a cooperative-pool thread, and in parallel they held both of a 2-core
+/// machine's pool threads long enough to starve the agent's timing-based tests.
+@Suite(.serialized) struct CommittedModelSuites {}

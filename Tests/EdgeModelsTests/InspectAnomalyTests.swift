@@ -4,6 +4,7 @@ import Testing
 
 /// The committed autoencoder(s), run in our runtime on frames rendered now, scored against the
 /// threshold in their metadata.
+extension CommittedModelSuites {
 @Suite("Committed inspect-ae models")
 struct InspectAnomalyTests {
     /// Same fresh seed as the classifier test: not used by training, selection or the card.
@@ -43,4 +44,5 @@ struct InspectAnomalyTests {
         #expect(recall >= cardRecall - Self.recallTolerance, "\(model.fileName): recall \(recall), card \(cardRecall)")
         #expect(falseAlarm <= cardFalseAlarm + Self.falseAlarmTolerance, "\(model.fileName): false alarms \(falseAlarm), card \(cardFalseAlarm)")
     }
+}
 }

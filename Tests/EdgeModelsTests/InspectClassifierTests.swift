@@ -4,6 +4,7 @@ import Testing
 
 /// The committed classifier(s), run in our runtime on frames rendered now from a seed no
 /// training, selection or held-out set uses.
+extension CommittedModelSuites {
 @Suite("Committed inspect-cls models")
 struct InspectClassifierTests {
     /// 5005: not 1001 (training), 2002 (selection), 3003 (model card) or 4004 (calibration).
@@ -37,4 +38,5 @@ struct InspectClassifierTests {
         let accuracy = Double(correct) / Double(Self.frames)
         #expect(accuracy >= card - Self.tolerance, "\(model.fileName): \(accuracy) on seed \(Self.seed), card \(card); confusion \(confusion)")
     }
+}
 }

@@ -6,6 +6,7 @@ import Testing
 /// Our runtime, fed by our preprocessing, must compute what the Python evaluation computed:
 /// `models/reference.py` stores ONNX Runtime's first output for frames 0..N-1 of the held-out
 /// seed in the metadata; here the same frames are rendered by the Swift generator and run.
+extension CommittedModelSuites {
 @Suite("Committed models agree with the Python evaluation")
 struct PythonAgreementTests {
     /// Outputs are logits and mean squared errors of order 1; 1e-3 absorbs the float
@@ -36,4 +37,5 @@ struct PythonAgreementTests {
             #expect(difference <= Self.tolerance, "\(model.fileName) frame \(index) of seed \(seed): got \(got), Python \(want)")
         }
     }
+}
 }
