@@ -43,6 +43,7 @@ struct AgentFeedbackEndToEndTests {
             external_id = "\(CumulocityProxyStub.knownExternalID)"
             proxy_port = \(proxy.port)
             interval_s = 1
+            low_confidence = 0.5
             [[pipelines]]
             name = "line1"
             width = 64
@@ -50,14 +51,26 @@ struct AgentFeedbackEndToEndTests {
             fps = 20
             model = "unsure"
             flows = "\(flows)"
+            [[pipelines]]
+            name = "line2"
+            width = 64
+            height = 48
+            fps = 20
+            model = "unsure"
             """, file: "feedback.toml")
         let logger = Logger(label: "test.feedback")
         let line = try SyntheticInspectionLine(configuration: .init(width: 64, height: 48))
         let runtime = try AgentRuntime(
             configuration: configuration, configurationPath: nil, environment: [:],
-            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 20, logger: logger)],
-            backendFactory: { _, _ in
-                FixedBackend(label: "scratch", score: 0.45, model: ModelInfo(name: "unsure", version: "2.0.0", sha256: "ab12"))
+            sources: [
+                "line1": SyntheticFrameSource.make(line: line, fps: 20, logger: logger),
+                "line2": SyntheticFrameSource.make(line: line, fps: 20, logger: logger),
+            ],
+            backendFactory: { pipeline, _ in
+                // line1 (with the flow) is unsure, but not below the rule's 50 %; line2 (no flows) is.
+                FixedBackend(
+                    label: "scratch", score: pipeline.name == "line1" ? 0.55 : 0.45,
+                    model: ModelInfo(name: "unsure", version: "2.0.0", sha256: "ab12"))
             }, logger: logger)
         let inbox = try await BrokerObserver.start(broker, logger: logger)
         defer { inbox.stop() }
@@ -68,11 +81,15 @@ struct AgentFeedbackEndToEndTests {
         func texts() -> [String] { proxy.events.compactMap { $0["text"] as? String } }
         while ContinuousClock.now < deadline {
             let uploaded = texts()
-            if uploaded.contains(where: { $0.hasPrefix("low_confidence:") }), uploaded.filter({ $0.hasPrefix("low confidence:") }).count >= 2,
+            if uploaded.filter({ $0.hasPrefix("low_confidence:") }).count >= 2, uploaded.contains(where: { $0.hasPrefix("low confidence:") }),
                 binaries().count >= uploaded.count, !inbox.payloads(service + "/m/edgemlops_model").isEmpty
             {
                 break
             }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // A rule sample may still be on its way: let it land, event and image both.
+        while ContinuousClock.now < deadline + .seconds(5), binaries().count < texts().count {
             try await Task.sleep(for: .milliseconds(100))
         }
         await runtime.shutdown()
@@ -89,11 +106,13 @@ struct AgentFeedbackEndToEndTests {
         let events = proxy.events
         #expect(events.allSatisfy { ($0["source"] as? [String: Any])?["id"] as? String == CumulocityProxyStub.managedObjectID })
         let texts = texts()
-        // The example flow asks for its first two unsure frames, the built-in rule takes one per
-        // second; a frame both pick (the first) is kept once, under the rule that came first.
-        let fromFlow = texts.filter { $0.hasPrefix("low_confidence: scratch (45 %)") }.count
-        #expect(fromFlow >= 1 && fromFlow <= 2, "\(texts)")
-        #expect(texts.filter { $0.hasPrefix("low confidence: scratch (45 %)") }.count >= 2, "\(texts)")
+        // The example flow on line1 asks for its first two frames below 60 %, at most two a minute;
+        // the built-in rule takes one frame below 50 % per second — only line2's qualify.
+        let fromFlow = texts.filter { $0.hasPrefix("low_confidence: scratch") }
+        #expect(fromFlow == ["low_confidence: scratch (55 %) on line1", "low_confidence: scratch (55 %) on line1"], "\(texts)")
+        let fromRule = texts.filter { $0.hasPrefix("low confidence: scratch") }
+        #expect(!fromRule.isEmpty && fromRule.allSatisfy { $0 == "low confidence: scratch (45 %) on line2" }, "\(texts)")
+        #expect(fromFlow.count + fromRule.count == texts.count, "\(texts)")
         let images = binaries()
         #expect(images.count == events.count && images.count >= 3)
         #expect(images.allSatisfy { request in
