@@ -101,14 +101,73 @@ def _fill(img, mask, rng, dark_fill=0.5):
     mask[ys, xs] += inside[..., 0]
 
 
+def _dilate(mask, steps):
+    for _ in range(steps):
+        grown = mask.copy()
+        grown[1:] |= mask[:-1]
+        grown[:-1] |= mask[1:]
+        grown[:, 1:] |= mask[:, :-1]
+        grown[:, :-1] |= mask[:, 1:]
+        mask = grown
+    return mask
+
+
+def _remove_hole(img, mask, rng, max_area=120, tries=10):
+    """Removes one whole small hole: the dark region around a seed pixel (flood fill, given
+    up when it grows past max_area: then it is the bore or the conveyor) is replaced by the
+    surface at the same distance from the part's centre, 30 degrees round, where no bolt
+    hole is. This is what an undrilled hole looks like; the network must redraw the hole
+    from the part's pattern, which a filled patch of colour (_fill) hardly teaches."""
+    lum = img.mean(2)
+    dark = lum < 0.6 * np.median(lum[40:88, 40:88])
+    body = ~dark & ((YY - 64) ** 2 + (XX - 64) ** 2 < 60 ** 2)
+    # Seeds: dark pixels mostly surrounded by the part (a hole), not the conveyor round it.
+    padded = np.pad(body.astype(np.float32), 7)
+    integral = np.pad(padded.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    around = (integral[15:, 15:] - integral[:-15, 15:] - integral[15:, :-15] + integral[:-15, :-15]) / 225
+    candidates = np.argwhere(dark & (around > 0.6))
+    if not len(candidates):
+        return False
+    cy, cx = float(YY[body].mean()), float(XX[body].mean())
+    for _ in range(tries):
+        seed = tuple(candidates[rng.integers(len(candidates))])
+        region, frontier = {seed}, [seed]
+        while frontier and len(region) <= max_area:
+            y, x = frontier.pop()
+            for n in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+                if 0 <= n[0] < SIZE and 0 <= n[1] < SIZE and dark[n] and n not in region:
+                    region.add(n)
+                    frontier.append(n)
+        if len(region) > max_area or len(region) < 6:
+            continue
+        hole = np.zeros((SIZE, SIZE), dtype=bool)
+        hole[tuple(np.array(list(region)).T)] = True
+        area = _dilate(hole, 2)
+        alpha = area.astype(np.float32)
+        alpha[1:-1, 1:-1] = sum(alpha[1 + dy:SIZE - 1 + dy, 1 + dx:SIZE - 1 + dx]
+                                for dy in (-1, 0, 1) for dx in (-1, 0, 1)) / 9
+        angle = np.deg2rad(30) * (1 if rng.random() < 0.5 else -1)
+        ys, xs = np.nonzero(alpha)
+        sx = np.clip(np.round(cx + (xs - cx) * np.cos(angle) - (ys - cy) * np.sin(angle)), 0, SIZE - 1).astype(int)
+        sy = np.clip(np.round(cy + (xs - cx) * np.sin(angle) + (ys - cy) * np.cos(angle)), 0, SIZE - 1).astype(int)
+        a = alpha[ys, xs][:, None]
+        img[ys, xs] = img[ys, xs] * (1 - a) + img[sy, sx] * a
+        mask[ys, xs] += alpha[ys, xs]
+        return True
+    return False
+
+
 KINDS = [_stroke, _stroke, _blob, _tint, _fill]
 
 
-def corrupt(images, rng, clean_fraction=0.2, dark_fill=0.5):
-    """uint8 NHWC good frames -> (corrupted uint8 NHWC, corruption mask float NHW in [0, 1])."""
+def corrupt(images, rng, clean_fraction=0.2, dark_fill=0.5, hole_removal=0.0):
+    """uint8 NHWC good frames -> (corrupted uint8 NHWC, corruption mask float NHW in [0, 1]).
+    hole_removal: share of frames (corrupted or not otherwise) that also lose a whole hole."""
     out = images.astype(np.float32) / 255
     masks = np.zeros(images.shape[:3], dtype=np.float32)
     for i in range(len(out)):
+        if hole_removal and rng.random() < hole_removal:
+            _remove_hole(out[i], masks[i], rng)
         if rng.random() < clean_fraction:
             continue
         for _ in range(1 + int(rng.random() < 0.3)):

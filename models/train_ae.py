@@ -154,6 +154,11 @@ def main():
                         help="share of surface-colour fills placed on a dark pixel (mostly a hole)")
     parser.add_argument("--mask-weight", type=float, default=10.0,
                         help="extra loss weight on the pixels a synthetic corruption changed")
+    parser.add_argument("--hole-removal", type=float, default=0.0,
+                        help="share of training frames that also lose a whole small hole (ae_corrupt._remove_hole)")
+    parser.add_argument("--ema", type=float, default=0.0,
+                        help="decay of an exponential moving average of the weights (0: none); "
+                             "the average is evaluated and kept when it selects better than the raw weights")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -173,6 +178,11 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     checkpoint = args.out.removesuffix(".onnx") + ".pt"
     best = -1.0
+    # The raw weights' selection recall swings from epoch to epoch (a few good frames set the
+    # threshold); an average over the last few hundred steps is steadier.
+    ema = (torch.optim.swa_utils.AveragedModel(
+        model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema), use_buffers=True)
+        if args.ema else None)
     if args.resume:
         model.load_state_dict(torch.load(args.resume), strict=False)
         best = recall_at(scores(model, vx), vy, args.false_alarm)[0]
@@ -184,7 +194,7 @@ def main():
         total = 0.0
         for i in range(0, len(good), batch):
             clean = good[order[i:i + batch]]
-            noisy, mask = corrupt(clean, rng, dark_fill=args.dark_fill)
+            noisy, mask = corrupt(clean, rng, dark_fill=args.dark_fill, hole_removal=args.hole_removal)
             target = to_tensor(clean)
             # Corrupted pixels are a few percent of the frame: weight them so that removing
             # the corruption, not copying the background, dominates the loss.
@@ -194,6 +204,8 @@ def main():
             loss.backward()
             opt.step()
             sched.step()
+            if ema is not None:
+                ema.update_parameters(model)
             total += loss.item() * len(clean)
         variants = scores(model, vx, variants=True)
         report = {k: recall_at(v, vy, args.false_alarm)[0] for k, v in variants.items()}
@@ -204,6 +216,12 @@ def main():
         if chosen > best:
             best = chosen
             torch.save(model.state_dict(), checkpoint)
+        if ema is not None:
+            averaged = recall_at(scores(ema.module, vx), vy, args.false_alarm)[0]
+            print(f"epoch {epoch} ema val recall {averaged:.3f}", flush=True)
+            if averaged > best:
+                best = averaged
+                torch.save(ema.module.state_dict(), checkpoint)
 
     model.load_state_dict(torch.load(checkpoint))
     s = scores(model, vx)
@@ -219,6 +237,7 @@ def main():
         "recall": {name: float(flagged[ey == i].mean()) for i, name in enumerate(LABELS) if i > 0},
         "val_recall": best, "score_window": args.window, "score_stride": args.stride, "score_lowpass": args.lowpass,
         "fine_skip": not args.no_fine_skip, "mask_weight": args.mask_weight, "dark_fill": args.dark_fill,
+        "hole_removal": args.hole_removal, "ema": args.ema, "resume": args.resume,
         "epochs": args.epochs,
         "parameters": sum(p.numel() for p in model.parameters()),
         "train_seconds": round(time.time() - start, 1),

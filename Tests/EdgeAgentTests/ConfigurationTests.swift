@@ -65,6 +65,7 @@ struct ConfigurationTests {
             trigger = "mqtt"
             mqtt_topic = "factory/line/part"
             trigger_delay_ms = 120
+            trigger_queue = 4
             model = "m"
             """
         let pipelines = try AgentConfiguration.parse(text, file: "t.toml").pipelines
@@ -78,7 +79,7 @@ struct ConfigurationTests {
         #expect(pipelines[1].triggerDelayMilliseconds == 0 && pipelines[1].triggerTimeoutMilliseconds == 1000)
         #expect(pipelines[2].trigger == .mqtt(topic: "factory/line/part"))
         #expect(pipelines[2].triggerDelayMilliseconds == 120)
-        #expect(pipelines[2].trigger == .mqtt(topic: "factory/line/part"))
+        #expect(pipelines[1].triggerQueue == 16 && pipelines[2].triggerQueue == 4)
     }
 
     struct BadCase: Sendable, CustomTestStringConvertible {
@@ -104,6 +105,10 @@ struct ConfigurationTests {
         .init(text: minimal + "\ntrigger = \"periodic\"", code: .missingKey, line: 1, key: "pipelines[0].period_ms"),
         .init(text: minimal + "\nperiod_ms = 100", code: .unknownKey, line: 4, key: "pipelines[0].period_ms"),
         .init(text: minimal + "\ntrigger_delay_ms = 100", code: .unknownKey, line: 4, key: "pipelines[0].trigger_delay_ms"),
+        .init(text: minimal + "\ntrigger_queue = 4", code: .unknownKey, line: 4, key: "pipelines[0].trigger_queue"),
+        .init(
+            text: minimal + "\ntrigger = \"mqtt\"\nmqtt_topic = \"t\"\ntrigger_queue = 0", code: .invalidValue, line: 6,
+            key: "pipelines[0].trigger_queue"),
         .init(
             text: minimal + "\ntrigger = \"mqtt\"\nmqtt_topic = \"line/#/part\"", code: .invalidValue, line: 5,
             key: "pipelines[0].mqtt_topic"),

@@ -1,6 +1,8 @@
 import EdgeAgent
 import EdgeFlows
+import EdgeOps
 import EdgeVision
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -21,17 +23,31 @@ struct PipelineTriggerTests {
         }
     }
 
-    static func pipeline(fps: Double, delayMs: Int, timeoutMs: Int, trigger: ExternalTrigger, deliveries: Deliveries)
-        throws -> PipelineService
-    {
+    /// A model that takes `milliseconds` per frame.
+    final class SlowBackend: InferenceBackend {
+        let milliseconds: Int
+        let modelInfo = ModelInfo(name: "slow", version: "1", sha256: "")
+        var modelName: String { modelInfo.name }
+        init(milliseconds: Int) { self.milliseconds = milliseconds }
+        func infer(_ frame: CameraFrame) throws(InferenceBackendError) -> InferenceResult {
+            usleep(UInt32(milliseconds * 1000))
+            return InferenceResult(label: "ok", score: 0.9, scores: ["ok": 0.9], latencyMilliseconds: Double(milliseconds))
+        }
+    }
+
+    static func pipeline(
+        fps: Double, delayMs: Int, timeoutMs: Int, queue: Int = 16, backend: any InferenceBackend = FixedBackend(),
+        trigger: ExternalTrigger, deliveries: Deliveries
+    ) throws -> PipelineService {
         let logger = Logger(label: "test.trigger")
         let line = try SyntheticInspectionLine(configuration: .init(width: 32, height: 32))
         let configuration = PipelineConfiguration(
             name: "line1", camera: .synthetic, width: 32, height: 32, fps: max(Int(fps), 1), trigger: .mqtt(topic: "t"),
-            model: "counting", triggerDelayMilliseconds: delayMs, triggerTimeoutMilliseconds: timeoutMs)
+            model: "counting", triggerDelayMilliseconds: delayMs, triggerTimeoutMilliseconds: timeoutMs,
+            triggerQueue: queue)
         return PipelineService(
             configuration: configuration, source: SyntheticFrameSource.make(line: line, fps: fps, logger: logger),
-            backend: FixedBackend(), trigger: trigger, deliver: { deliveries.record($0) }, logger: logger)
+            backend: backend, trigger: trigger, deliver: { deliveries.record($0) }, logger: logger)
     }
 
     /// Runs `pipeline` in a service group while `body` runs, then stops it gracefully.
@@ -93,6 +109,42 @@ struct PipelineTriggerTests {
         #expect(statistics.inferred == 3)
         #expect(statistics.triggers == 3)
         #expect(statistics.missedTriggers == 0)
+    }
+
+    @Test("Events during a slow inference queue up: every part is inspected, in order; a full queue drops the oldest", arguments: [16, 2])
+    func eventsQueue(queue: Int) async throws {
+        let trigger = ExternalTrigger()
+        let deliveries = Deliveries()
+        let pipeline = try Self.pipeline(
+            fps: 50, delayMs: 0, timeoutMs: 1000, queue: queue, backend: SlowBackend(milliseconds: 600), trigger: trigger,
+            deliveries: deliveries)
+        let ids = (1...6).map { "P-\($0)" }
+        try await Self.running(pipeline) {
+            try await Self.waitForFrames(pipeline, 5)
+            // Six parts 30 ms apart: all arrive while the first is still being inferred.
+            for id in ids {
+                trigger.request(id: id)
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while Int(pipeline.statistics.inferred) + pipeline.statistics.dropped < ids.count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let delivered = deliveries.frames.withLock { $0 }.compactMap { $0["trigger_id"]?.stringValue }
+        let statistics = pipeline.statistics
+        #expect(statistics.triggers == UInt64(ids.count))
+        #expect(statistics.missedTriggers == 0)
+        #expect(Int(statistics.inferred) + statistics.dropped == ids.count)
+        #expect(delivered == ids.filter { delivered.contains($0) }, "in trigger order: \(delivered)")
+        if queue >= ids.count {
+            #expect(delivered == ids)
+            #expect(statistics.dropped == 0)
+        } else {
+            // At most the one in inference, `queue` waiting, and those that came after it.
+            #expect(statistics.dropped > 0)
+            #expect(delivered.last == ids.last, "the newest part is never the one dropped: \(delivered)")
+        }
     }
 
     @Test("An event whose frame does not come within the timeout is counted as missed, not inferred")

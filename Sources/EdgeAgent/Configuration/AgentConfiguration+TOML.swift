@@ -202,9 +202,11 @@ extension AgentConfiguration {
         // Frame selection for event triggers: the first frame at or after event + delay.
         var triggerDelay = 0
         var triggerTimeout = 1000
+        var triggerQueue = 16
         if kind == .mqtt || kind == .gpio {
             triggerDelay = try table.integer("trigger_delay_ms", default: 0, in: 0...60_000)
             triggerTimeout = try table.integer("trigger_timeout_ms", default: 1000, in: 1...60_000)
+            triggerQueue = try table.integer("trigger_queue", default: 16, in: 1...1024)
         }
         var roi: PipelineConfiguration.RegionOfInterest?
         if let box = try table.integers("roi", count: 4, in: 0...8192) {
@@ -221,7 +223,8 @@ extension AgentConfiguration {
             model: try table.string("model", default: nil),
             threads: try table.integer("threads", default: 1, in: 1...64),
             flowsDirectory: try table.path("flows", default: "/etc/edgemlops/flows"),
-            triggerDelayMilliseconds: triggerDelay, triggerTimeoutMilliseconds: triggerTimeout)
+            triggerDelayMilliseconds: triggerDelay, triggerTimeoutMilliseconds: triggerTimeout,
+            triggerQueue: triggerQueue)
         try table.finish()
         return pipeline
     }

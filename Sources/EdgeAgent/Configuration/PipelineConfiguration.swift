@@ -57,12 +57,15 @@ public struct PipelineConfiguration: Sendable, Hashable {
     /// `trigger_timeout_ms` (mqtt, gpio): how long to wait for that frame before the trigger
     /// counts as missed.
     public var triggerTimeoutMilliseconds: Int
+    /// `trigger_queue` (mqtt, gpio): how many triggered frames may wait for inference; each is
+    /// a part, so they are inspected in order, and only a longer backlog drops the oldest.
+    public var triggerQueue: Int
 
     public init(
         name: String, camera: Camera, width: Int = 640, height: Int = 480, fps: Int = 15,
         trigger: Trigger = .continuous, roi: RegionOfInterest? = nil, model: String, threads: Int = 1,
         flowsDirectory: String = "/etc/edgemlops/flows", triggerDelayMilliseconds: Int = 0,
-        triggerTimeoutMilliseconds: Int = 1000
+        triggerTimeoutMilliseconds: Int = 1000, triggerQueue: Int = 16
     ) {
         self.name = name
         self.camera = camera
@@ -76,5 +79,6 @@ public struct PipelineConfiguration: Sendable, Hashable {
         self.flowsDirectory = flowsDirectory
         self.triggerDelayMilliseconds = triggerDelayMilliseconds
         self.triggerTimeoutMilliseconds = triggerTimeoutMilliseconds
+        self.triggerQueue = triggerQueue
     }
 }

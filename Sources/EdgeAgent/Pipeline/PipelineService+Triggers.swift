@@ -8,8 +8,8 @@ extension PipelineService {
     /// Event-triggered pipelines (`mqtt`, `gpio`): for each event, the first frame exposed at or
     /// after event time + `trigger_delay_ms` is taken from the camera ring (the camera free-runs,
     /// so the ring is the pre/post-trigger window) and offered for inference. Events are taken
-    /// in order; a trigger whose frame does not arrive within `trigger_timeout_ms` is counted
-    /// as missed and logged.
+    /// in order and queued (`trigger_queue`); a trigger whose frame does not arrive within
+    /// `trigger_timeout_ms` is counted as missed and logged.
     func relayTriggers(_ trigger: any TriggerSource) async {
         let selector = FrameSelector(
             delayNs: UInt64(configuration.triggerDelayMilliseconds) * 1_000_000,
@@ -23,10 +23,14 @@ extension PipelineService {
                 queue.async { continuation.resume(returning: Result { () throws(PreprocessError) in try selector.select(for: event, from: ring) }) }
             }
             switch selection {
-            case .success(.frame(let frame, _)):
+            case .success(.frame(let frame, _)), .success(.blurred(let frame, _)):
+                let droppedBefore = slot.statistics.dropped
                 slot.offer(PipelineFrame(frame: frame, trigger: event))
-            case .success(.blurred(let frame, _)):
-                slot.offer(PipelineFrame(frame: frame, trigger: event))
+                if slot.statistics.dropped > droppedBefore {
+                    logger.warning(
+                        "trigger backlog full: the oldest triggered frame was dropped",
+                        metadata: ["pipeline": "\(configuration.name)", "trigger_queue": "\(slot.capacity)"])
+                }
             case .success(.missed):
                 statisticsBox.withLock { $0.missedTriggers += 1 }
                 logger.warning(

@@ -4,16 +4,18 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+import Dispatch
 import Foundation
 
-/// One inspection pipeline: camera → trigger → newest-frame slot → model → flows.
+/// One inspection pipeline: camera → trigger → frame mailbox → model → flows.
 ///
 /// The camera runs on its own thread into its ring. Without an event trigger a relay thread
-/// moves each new frame (or one per period) into a ``NewestFrameSlot`` (never waiting), so
-/// capture never blocks on inference and a slow model sees the newest frame while the skipped
-/// ones are counted. With an event trigger (MQTT, GPIO) each event selects its frame from the
-/// ring instead (``relayTriggers(_:)``). On graceful shutdown the frame being inferred is
-/// finished and delivered, then the pipeline returns.
+/// moves each new frame (or one per period) into a one-frame ``FrameMailbox`` (never waiting),
+/// so capture never blocks on inference and a slow model sees the newest frame while the
+/// skipped ones are counted. With an event trigger (MQTT, GPIO) each event selects its frame
+/// from the ring instead (``relayTriggers(_:)``) and the mailbox holds `trigger_queue` frames:
+/// every triggered part is inspected, in order. On graceful shutdown the frame being inferred
+/// is finished and delivered, then the pipeline returns.
 public final class PipelineService: Service, CustomStringConvertible {
     public let configuration: PipelineConfiguration
     let source: any FrameSource
@@ -24,7 +26,7 @@ public final class PipelineService: Service, CustomStringConvertible {
     public let feedback: InferenceFeedback?
     let deliver: @Sendable (FlowInput) -> Void
     let logger: Logger
-    let slot = NewestFrameSlot<PipelineFrame>()
+    let slot: FrameMailbox<PipelineFrame>
     let statisticsBox: Mutex<PipelineStatistics>
     let relayStop = Atomic<Bool>(false)
     /// Set when ``run()`` has returned (camera stopped).
@@ -42,6 +44,7 @@ public final class PipelineService: Service, CustomStringConvertible {
         self.source = source
         self.backend = backend
         self.trigger = trigger
+        self.slot = FrameMailbox(capacity: trigger == nil ? 1 : configuration.triggerQueue)
         self.deliver = deliver
         self.logger = logger
         self.statisticsBox = Mutex(PipelineStatistics(name: configuration.name))
@@ -73,9 +76,17 @@ public final class PipelineService: Service, CustomStringConvertible {
                 "pipeline": "\(configuration.name)", "camera": "\(source.name)", "model": "\(backend.modelName)",
                 "trigger": "\(configuration.trigger)",
             ])
+        // Inference blocks for milliseconds: it runs on the pipeline's own queue, so the
+        // cooperative pool (trigger relays, MQTT, flows' timers) never waits behind a model.
+        let inference = DispatchQueue(label: "inference-\(configuration.name)", qos: .userInitiated)
         await withGracefulShutdownHandler {
             while let next = await slot.next() {
-                process(next)
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    inference.async {
+                        self.process(next)
+                        done.resume()
+                    }
+                }
             }
         } onGracefulShutdown: {
             // Ends the loop after the frame in hand; the relays stop feeding.

@@ -11,7 +11,7 @@ public struct PipelineStatistics: Sendable, Hashable {
     public var missedTriggers: UInt64 = 0
     /// Frames the model failed on.
     public var failures: UInt64 = 0
-    /// Frames replaced in the newest-frame slot before inference took them (back-pressure).
+    /// Frames dropped from the frame mailbox before inference took them (back-pressure: replaced by a newer frame, or the oldest of a full trigger queue).
     public var dropped: Int = 0
     /// Drops already passed on to the model monitor.
     var droppedReported = 0

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Publishes each pipeline's measurements every interval: frames/s, latency p50/p99 (frame
-/// timestamp → verdict), model time, drops and queue depth of the newest-frame slot, failures.
+/// timestamp → verdict), model time, drops and queue depth of the frame mailbox, failures.
 /// The lifecycle work's drift monitor hooks in through `extraMeasurements`.
 public final class MonitoringService: Service, CustomStringConvertible {
     /// The running pipelines (they change on reload).

@@ -1,37 +1,65 @@
 import Synchronization
 
-/// A one-element mailbox between capture and inference: capture `offer`s every frame and never
-/// waits; inference `next()`s the newest one. A frame still unclaimed when a newer one arrives is
-/// dropped and counted — on an inspection line a stale frame is worth less than a current one,
-/// and a queue would only add latency.
-public final class NewestFrameSlot<Element: Sendable>: Sendable {
+/// The mailbox between capture and inference: producers `offer` and never wait; inference takes
+/// frames with `next()`, oldest first. When `capacity` frames are waiting, an offer drops the
+/// oldest one and counts it.
+///
+/// Capacity 1 (free-running and periodic pipelines) makes it a newest-frame slot: on an
+/// inspection line a stale frame is worth less than a current one, and a queue would only add
+/// latency. Event-triggered pipelines use a larger capacity: each trigger is a part, so two
+/// triggers that arrive during one inference must both be inspected, in order.
+public final class FrameMailbox<Element: Sendable>: Sendable {
     /// Counters for the monitoring measurements.
     public struct Statistics: Sendable, Hashable {
         /// Frames offered by capture.
         public var offered = 0
-        /// Frames replaced before inference took them.
+        /// Frames dropped before inference took them (the oldest, when the mailbox was full).
         public var dropped = 0
         /// Frames handed to inference.
         public var delivered = 0
-        /// Frames waiting now: 0 or 1.
+        /// Frames waiting now: 0…capacity.
         public var depth = 0
 
         public init() {}
     }
 
     private struct State {
-        var element: Element?
+        /// Waiting frames, oldest first; `head` indexes the oldest (amortised O(1) removal).
+        var elements: [Element] = []
+        var head = 0
         var waiter: CheckedContinuation<Element?, Never>?
         var waiterID = 0
         var finished = false
         var statistics = Statistics()
+
+        var count: Int { elements.count - head }
+
+        mutating func popFirst() -> Element? {
+            guard head < elements.count else { return nil }
+            let element = elements[head]
+            head += 1
+            if head == elements.count {
+                elements.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 32 && head * 2 >= elements.count {
+                elements.removeFirst(head)
+                head = 0
+            }
+            statistics.depth = count
+            statistics.delivered += 1
+            return element
+        }
     }
 
+    /// How many frames may wait; at least 1.
+    public let capacity: Int
     private let state = Mutex(State())
 
-    public init() {}
+    public init(capacity: Int = 1) {
+        self.capacity = max(capacity, 1)
+    }
 
-    /// Puts a frame in the slot, replacing (and counting as dropped) one not yet taken. Never blocks.
+    /// Queues a frame, dropping (and counting) the oldest waiting one when full. Never blocks.
     /// Ignored after `finish()`.
     public func offer(_ element: Element) {
         let waiter: CheckedContinuation<Element?, Never>? = state.withLock { state in
@@ -42,24 +70,23 @@ public final class NewestFrameSlot<Element: Sendable>: Sendable {
                 state.statistics.delivered += 1
                 return waiter
             }
-            if state.element != nil { state.statistics.dropped += 1 }
-            state.element = element
-            state.statistics.depth = 1
+            if state.count >= capacity {
+                _ = state.popFirst()
+                state.statistics.delivered -= 1
+                state.statistics.dropped += 1
+            }
+            state.elements.append(element)
+            state.statistics.depth = state.count
             return nil
         }
         waiter?.resume(returning: element)
     }
 
-    /// The newest frame, waiting for one if the slot is empty; nil once finished and empty,
-    /// or when the task is cancelled. One consumer at a time.
+    /// The oldest waiting frame, waiting for one if there is none; nil once finished and
+    /// empty, or when the task is cancelled. One consumer at a time.
     public func next() async -> Element? {
         if let ready = state.withLock({ state -> Element?? in
-            if let element = state.element {
-                state.element = nil
-                state.statistics.depth = 0
-                state.statistics.delivered += 1
-                return .some(element)
-            }
+            if let element = state.popFirst() { return .some(element) }
             return state.finished || Task.isCancelled ? .some(nil) : nil
         }) {
             return ready
@@ -72,14 +99,9 @@ public final class NewestFrameSlot<Element: Sendable>: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
                 let resumeNow: Element?? = state.withLock { state in
                     // Something may have arrived, or finish/cancel happened, since the first check.
-                    if let element = state.element {
-                        state.element = nil
-                        state.statistics.depth = 0
-                        state.statistics.delivered += 1
-                        return .some(element)
-                    }
+                    if let element = state.popFirst() { return .some(element) }
                     if state.finished || Task.isCancelled || state.waiterID != id { return .some(nil) }
-                    precondition(state.waiter == nil, "NewestFrameSlot has one consumer")
+                    precondition(state.waiter == nil, "FrameMailbox has one consumer")
                     state.waiter = continuation
                     return nil
                 }
@@ -96,7 +118,7 @@ public final class NewestFrameSlot<Element: Sendable>: Sendable {
         }
     }
 
-    /// No more frames: a waiting `next()` returns nil; a frame still in the slot is delivered first.
+    /// No more frames: a waiting `next()` returns nil; frames still waiting are delivered first.
     public func finish() {
         let waiter = state.withLock { state in
             state.finished = true
