@@ -106,6 +106,7 @@ struct AgentTriggerEndToEndTests {
         let statistics = try #require(runtime.pipelines.first?.statistics)
         #expect(statistics.triggers == statistics.inferred)
         #expect(statistics.missedTriggers == 0)
+        #expect(statistics.rejectedTriggers == 1, "\"not json\" is rejected")
         #expect(statistics.captured > statistics.inferred * 2, "camera free-runs: \(statistics.captured) frames")
     }
 }

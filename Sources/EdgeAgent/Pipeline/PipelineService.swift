@@ -57,6 +57,7 @@ public final class PipelineService: Service, CustomStringConvertible {
         copy.captured = source.stats.frames
         copy.dropped = slotStatistics.dropped
         copy.queueDepth = slotStatistics.depth
+        if let mqtt = trigger as? MQTTTrigger { copy.rejectedTriggers = mqtt.counts.rejected }
         return copy
     }
 

@@ -9,6 +9,8 @@ public struct PipelineStatistics: Sendable, Hashable {
     public var triggers: UInt64 = 0
     /// Trigger events whose frame did not arrive within `trigger_timeout_ms`.
     public var missedTriggers: UInt64 = 0
+    /// MQTT trigger messages rejected for their payload (never inspected).
+    public var rejectedTriggers: UInt64 = 0
     /// Frames the model failed on.
     public var failures: UInt64 = 0
     /// Frames dropped from the frame mailbox before inference took them (back-pressure: replaced by a newer frame, or the oldest of a full trigger queue).

@@ -61,9 +61,10 @@ public final class MonitoringService: Service, CustomStringConvertible {
             "queue_depth": .integer(Int64(statistics.queueDepth)),
             "failures": .integer(Int64(statistics.failures)),
         ]
-        if statistics.triggers > 0 {
+        if statistics.triggers > 0 || statistics.rejectedTriggers > 0 {
             values["triggers"] = .integer(Int64(statistics.triggers))
             values["missed_triggers"] = .integer(Int64(statistics.missedTriggers))
+            values["rejected_triggers"] = .integer(Int64(statistics.rejectedTriggers))
         }
         if let p50 = statistics.latency.percentile(50) { values["latency_p50_ms"] = .number(p50) }
         if let p99 = statistics.latency.percentile(99) { values["latency_p99_ms"] = .number(p99) }
