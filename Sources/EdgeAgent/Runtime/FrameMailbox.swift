@@ -34,7 +34,8 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
 
         var count: Int { elements.count - head }
 
-        mutating func popFirst() -> Element? {
+        /// Removes the oldest waiting frame.
+        mutating func removeOldest() -> Element? {
             guard head < elements.count else { return nil }
             let element = elements[head]
             head += 1
@@ -46,6 +47,12 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
                 head = 0
             }
             statistics.depth = count
+            return element
+        }
+
+        /// Hands the oldest waiting frame to inference.
+        mutating func take() -> Element? {
+            guard let element = removeOldest() else { return nil }
             statistics.delivered += 1
             return element
         }
@@ -71,8 +78,7 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
                 return waiter
             }
             if state.count >= capacity {
-                _ = state.popFirst()
-                state.statistics.delivered -= 1
+                _ = state.removeOldest()
                 state.statistics.dropped += 1
             }
             state.elements.append(element)
@@ -86,7 +92,7 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
     /// empty, or when the task is cancelled. One consumer at a time.
     public func next() async -> Element? {
         if let ready = state.withLock({ state -> Element?? in
-            if let element = state.popFirst() { return .some(element) }
+            if let element = state.take() { return .some(element) }
             return state.finished || Task.isCancelled ? .some(nil) : nil
         }) {
             return ready
@@ -99,7 +105,7 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
                 let resumeNow: Element?? = state.withLock { state in
                     // Something may have arrived, or finish/cancel happened, since the first check.
-                    if let element = state.popFirst() { return .some(element) }
+                    if let element = state.take() { return .some(element) }
                     if state.finished || Task.isCancelled || state.waiterID != id { return .some(nil) }
                     precondition(state.waiter == nil, "FrameMailbox has one consumer")
                     state.waiter = continuation
