@@ -16,7 +16,8 @@ public struct QuantizationOptions: Sendable, Hashable {
     public var activations: Activations = .int8
     /// Per-output-channel weight scales (per-tensor otherwise). Dynamic mode is always per channel.
     public var perChannel = false
-    /// Node names left in float.
+    /// Nodes left in float: exact node names, or prefixes ending in `*` (`/score/*`: every
+    /// node torch exported from the `score` submodule).
     public var exclude: Set<String> = []
     /// Percentile kept by the percentile calibrator (ORT's default 99.999).
     public var percentile: Double = 99.999
@@ -26,4 +27,17 @@ public struct QuantizationOptions: Sendable, Hashable {
     public var entropyQuantizedBins = 128
 
     public init() {}
+
+    /// Whether `--exclude` names the node, exactly or by a `prefix*` pattern.
+    public func excludes(_ nodeName: String) -> Bool {
+        if exclude.contains(nodeName) { return true }
+        return exclude.contains { $0.hasSuffix("*") && nodeName.hasPrefix($0.dropLast()) }
+    }
+
+    /// `--exclude` entries that name no node of `graph`: almost always a typo.
+    public func unmatchedExcludes(in nodeNames: [String]) -> [String] {
+        exclude.filter { pattern in
+            !nodeNames.contains { name in pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : name == pattern }
+        }.sorted()
+    }
 }

@@ -32,7 +32,7 @@ extension Quantizer {
     /// nil when `node` can be quantized dynamically, the reason otherwise.
     func dynamicReason(_ node: Node, _ graph: Graph) -> String? {
         guard node.domain.isEmpty, Self.dynamicOps.contains(node.opType) else { return "no dynamic integer form for \(node.opType)" }
-        if options.exclude.contains(node.name) { return "excluded (--exclude)" }
+        if options.excludes(node.name) { return "excluded (--exclude)" }
         guard let w = node.input(1).flatMap({ graph.initializers[$0] }), w.elementType == .float32 else { return "weight is not constant" }
         switch node.opType {
         case "MatMul": return w.rank == 2 ? nil : "weight is not 2-D"

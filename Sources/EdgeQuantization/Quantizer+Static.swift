@@ -17,7 +17,7 @@ extension Quantizer {
     /// Whether `node` can be quantized as ONNX Runtime's QDQ quantizer would.
     func quantizable(_ node: Node, in graph: Graph) -> String? {
         guard node.domain.isEmpty else { return "no integer kernel for domain \(node.displayDomain)" }
-        if options.exclude.contains(node.name) { return "excluded (--exclude)" }
+        if options.excludes(node.name) { return "excluded (--exclude)" }
         switch node.opType {
         case "Conv":
             return isConstant(graph, node.input(1)) ? nil : "weight is not constant"

@@ -127,6 +127,19 @@ struct QuantizerTests {
         #expect(result.model.graph.nodes.contains { $0.opType == "Gemm" })
     }
 
+    @Test("--exclude with a trailing * leaves every node with that prefix in float; unmatched names are reported")
+    func excludePrefix() throws {
+        let model = SmallModels.classifier()
+        let names = model.graph.nodes.map(\.name)
+        var options = QuantizationOptions()
+        options.exclude = ["f*", "nothing*", "typo"]
+        #expect(options.excludes("fc") && !options.excludes("conv"))
+        #expect(options.unmatchedExcludes(in: names) == ["nothing*", "typo"])
+        let result = try Quantizer(options: options).quantize(model, calibration: CalibrationSet(samples: SmallModels.samples(model, count: 2)))
+        let excluded = Set(result.report.leftFloat.filter { $0.reason.contains("exclude") }.map(\.node))
+        #expect(!excluded.isEmpty && excluded == Set(names.filter { $0.hasPrefix("f") }), "\(excluded) of \(names)")
+    }
+
     @Test("an already quantized model is refused with the reason")
     func alreadyQuantized() throws {
         let model = SmallModels.classifier()

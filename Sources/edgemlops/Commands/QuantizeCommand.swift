@@ -45,7 +45,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "Output form: qdq or qoperator.")
     var format: QuantizationOptions.Format = .qdq
 
-    @Option(parsing: .upToNextOption, help: "Node names to leave in float.")
+    @Option(parsing: .upToNextOption, help: "Node names to leave in float; a name ending in * is a prefix (/score/*).")
     var exclude: [String] = []
 
     func validate() throws {
@@ -73,6 +73,9 @@ struct QuantizeCommand: ParsableCommand {
         let model: Model
         do { model = try Model.load(path: input) } catch { throw CommandFailure("\(input): \(error)") }
         try Quantizer.checkNotQuantized(model)
+        for pattern in options.unmatchedExcludes(in: model.graph.nodes.map(\.name)) {
+            warn("--exclude \(pattern): no node of \(input) has that name")
+        }
         var calibrationSet: CalibrationSet?
         if mode == .static {
             let set = try CalibrationSet.load(paths: calibration, model: model)
