@@ -31,14 +31,12 @@ fi
 
 for name in "${names[@]}"; do
     fp32=$root/models/$name/$name-fp32.onnx
-    # inspect-ae: the score tail (error, low-pass, square, channel mean, window average, max) stays in
-    # float: int8 steps of a small squared difference would swamp a faint defect's error.
-    # Node names are those torch.onnx.export gives the AnomalyScore module of train_ae.py.
+    # inspect-ae: the score tail (error, low-pass, square, channel mean, structure variance,
+    # window average, max) stays in float: int8 steps of a small squared difference would swamp
+    # a faint defect's error. torch.onnx.export names the AnomalyScore module's nodes /score/...
     exclude=()
     if [[ $name == inspect-ae ]]; then
-        for node in /score/Sub /score/lowpass/AveragePool /score/Mul /score/ReduceMean /score/window/AveragePool /score/worst/MaxPool /score/Flatten; do
-            exclude+=(--exclude "$node")
-        done
+        exclude=(--exclude '/score/*')
     fi
     if [[ ! -f $fp32 ]]; then
         echo "quantize-variants: $fp32 does not exist" >&2
@@ -50,6 +48,7 @@ for name in "${names[@]}"; do
         # Each variant's own threshold from the selection set, figures on the held-out set.
         (cd "$root/models" && "$("$root/scripts/models-venv.sh")" ae_variants.py \
             --val "$cache/data/inspect-v2-s2002-n2000" --test "$cache/data/inspect-v2-s3003-n2000" \
+            --threshold-set "$cache/data/inspect-v2-s6006-n3000-good" \
             "$root/models/$name/$name-dynamic-int8.onnx" "$root/models/$name/$name-static-int8.onnx")
     fi
     echo "quantize-variants: $name: static and dynamic int8 written to models/$name/" >&2

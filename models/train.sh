@@ -18,8 +18,9 @@ which=${2:-both}
 train_count=${TRAIN_COUNT:-12000}
 val_count=${VAL_COUNT:-2000}
 test_count=${TEST_COUNT:-2000}
-# Fixed seeds: 1001 trains, 2002 selects (best epoch, anomaly threshold), 3003 is the
-# held-out set of the model cards. 4004 calibrates the quantizer, 5005 is EdgeModelsTests'.
+# Fixed seeds: 1001 trains, 2002 selects (best epoch), 3003 is the held-out set of the model
+# cards, 6006 (good parts only) sets inspect-ae's threshold. 4004 calibrates the quantizer,
+# 5005 is EdgeModelsTests'.
 train_seed=1001
 val_seed=2002
 test_seed=3003
@@ -29,10 +30,10 @@ if [[ -z ${EDGEMLOPS_BIN:-} ]]; then
     (cd "$root" && swift build -c release --product edgemlops >&2)
 fi
 
-synth() { # seed count dir
+synth() { # seed count dir [defect-rate]
     if [[ ! -f $3/labels.csv ]]; then
         rm -rf "$3"
-        "$edgemlops" synth --seed "$1" --count "$2" --size 128x128 --defect-rate 0.5 --out "$3"
+        "$edgemlops" synth --seed "$1" --count "$2" --size 128x128 --defect-rate "${4:-0.5}" --out "$3"
     fi
 }
 # "v2": the generator with every labelled defect visible (docs/synthetic-line.md).
@@ -42,6 +43,9 @@ test_dir=$cache/data/inspect-v2-s$test_seed-n$test_count
 synth $train_seed "$train_count" "$train_dir"
 synth $val_seed "$val_count" "$val_dir"
 synth $test_seed "$test_count" "$test_dir"
+# inspect-ae's threshold: good parts only, from a seed that trains, selects and tests nothing.
+threshold_dir=$cache/data/inspect-v2-s6006-n3000-good
+synth 6006 3000 "$threshold_dir" 0
 
 python=$("$root/scripts/models-venv.sh")
 sets=(--train "$train_dir" --val "$val_dir" --test "$test_dir")
@@ -54,7 +58,7 @@ fi
 if [[ $which == ae || $which == both ]]; then
     mkdir -p "$out/inspect-ae"
     # shellcheck disable=SC2086
-    "$python" "$root/models/train_ae.py" "${sets[@]}" --out "$out/inspect-ae/inspect-ae-fp32.onnx" ${AE_OPTIONS:-}
+    "$python" "$root/models/train_ae.py" "${sets[@]}" --threshold-set "$threshold_dir" --out "$out/inspect-ae/inspect-ae-fp32.onnx" ${AE_OPTIONS:-}
     "$python" "$root/models/reference.py" "$out/inspect-ae/inspect-ae-fp32.onnx" "$test_dir"
 fi
 echo "train.sh: models and metrics in $out" >&2
