@@ -174,4 +174,70 @@ import Testing
         let events = inbox.messages.withLock { $0.filter { $0.topic.hasSuffix("/e/edgemlops_model") }.map { String(decoding: $0.payload, as: UTF8.self) } }
         #expect(events.contains { $0.contains("colour 2 activated") }, "\(events)")
     }
+
+    /// An over-the-air install: the sm-plugin (another process) makes version 2 active in the
+    /// store while the agent runs. The agent notices within `store_poll_ms`, swaps it in on
+    /// probation, announces it, and the next frames are answered by version 2.
+    @Test func storeActivationByTheSMPluginReachesTheRunningAgent() async throws {
+        let broker = try MosquittoBroker()
+        try broker.start()
+        defer { broker.stop() }
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        let store = ArtifactStore(root: state.path + "/models", kind: .model)
+        try Self.install(store, version: "1", swapped: false)
+        try Self.install(store, version: "2", swapped: true)
+        try store.activate(name: "colour", version: "1")
+        try FileManager.default.createDirectory(atPath: state.path + "/flows", withIntermediateDirectories: true)
+        let configuration = try AgentConfiguration.parse(
+            """
+            [state]
+            directory = "\(state.path)"
+            [broker]
+            host = "\(broker.host)"
+            port = \(broker.port)
+            [lifecycle]
+            store_poll_ms = 100
+            [[pipelines]]
+            name = "line1"
+            width = 16
+            height = 16
+            fps = 30
+            model = "colour"
+            flows = "\(state.path)/flows"
+            """, file: "follow.toml")
+        let logger = Logger(label: "test.follow")
+        let line = try SyntheticInspectionLine(configuration: .init(width: 16, height: 16))
+        let runtime = try AgentRuntime(
+            configuration: configuration, configurationPath: nil, environment: [:],
+            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 30, logger: logger)], logger: logger)
+        let inbox = try await BrokerObserver.start(broker, clientID: "cloud", logger: logger)
+        defer { inbox.stop() }
+        let running = Task { try await runtime.run() }
+        let pipeline = try #require(runtime.pipelines.first)
+        func events() -> [String] {
+            inbox.messages.withLock { $0.filter { $0.topic.hasSuffix("/e/edgemlops_model") }.map { String(decoding: $0.payload, as: UTF8.self) } }
+        }
+        var deadline = ContinuousClock.now + .seconds(30)
+        while pipeline.statistics.inferred < 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let before = pipeline.statistics.verdicts
+        try store.activate(name: "colour", version: "2")
+        deadline = ContinuousClock.now + .seconds(30)
+        while !events().contains(where: { $0.contains("colour 2 activated") }) || (pipeline.statistics.verdicts.values.reduce(0, +) < before.values.reduce(0, +) + 10),
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await runtime.shutdown()
+        try await running.value
+
+        #expect(events().contains { $0.contains("colour 2 activated") }, "\(events())")
+        let after = pipeline.statistics.verdicts
+        #expect(before.count == 1, "version 1 answers one label for every frame: \(before)")
+        #expect(after.count == 2, "version 2 answers the other label: \(after)")
+        #expect(pipeline.statistics.failures == 0)
+        #expect(try store.active("colour") == "2")
+    }
 }

@@ -127,6 +127,41 @@ struct ModelHostTests {
         #expect(host.current?.info.version == "1.0.0")
     }
 
+    @Test("A version another process made active in the store is served on probation; nothing to do twice")
+    func followsTheStore() throws {
+        let events = Events()
+        let (host, store) = try makeHost(policy: ProbationPolicy(inferences: 2), events: events)
+        #expect(try host.followStore() == nil)
+        try install(store, "1.1.0")
+        // What the sm-plugin's install does, in its own process: the store switches, the host does not know.
+        try store.activate(name: "scratch", version: "1.1.0")
+        let runner = host.makeRunner()
+        #expect(try runner.run(Self.frame).info.version == "1.0.0")
+        #expect(try host.followStore()?.version == "1.1.0")
+        #expect(try host.followStore() == nil)
+        #expect(host.onProbation)
+        #expect(try runner.run(Self.frame).info.version == "1.1.0")
+        #expect(events.all == [.activated(version: "1.1.0")])
+        #expect(try store.previous("scratch") == "1.0.0")
+    }
+
+    @Test("A store version that does not load is not served, and the store goes back to the version serving")
+    func unloadableStoreVersionIsRolledBack() throws {
+        let events = Events()
+        let (host, store) = try makeHost(policy: ProbationPolicy(), events: events)
+        try install(store, "3.0.0", brokenManifest: true)
+        try store.activate(name: "scratch", version: "3.0.0")
+        #expect(throws: ModelHostError.self) { try host.followStore() }
+        #expect(host.current?.info.version == "1.0.0")
+        #expect(try store.active("scratch") == "1.0.0")
+        guard case .rolledBack(from: "3.0.0", to: "1.0.0", let reason)? = events.all.last else {
+            Issue.record("no rollback event: \(events.all)")
+            return
+        }
+        #expect(reason.contains("does not load"))
+        #expect(try host.followStore() == nil)
+    }
+
     @Test func swapsUnderLoadDropNoFrame() throws {
         let (host, store) = try makeHost(policy: ProbationPolicy(inferences: 0), events: Events())
         try install(store, "1.1.0")

@@ -131,7 +131,8 @@ extension AgentConfiguration {
             probationInferences: try table.integer("probation_inferences", default: 20, in: 1...1_000_000),
             maxFailures: try table.integer("max_failures", default: 0, in: 0...1_000_000),
             latencyBudgetMilliseconds: try table.integer("latency_budget_ms", default: 0, in: 0...600_000),
-            maxOverBudget: try table.integer("max_over_budget", default: 2, in: 0...1_000_000))
+            maxOverBudget: try table.integer("max_over_budget", default: 2, in: 0...1_000_000),
+            storePollMilliseconds: try table.integer("store_poll_ms", default: 2000, in: 0...3_600_000))
         try table.finish()
         return settings
     }

@@ -226,6 +226,12 @@ public final class AgentRuntime: Sendable {
         } else if spool != nil {
             logger.info("samples are kept in the spool, not uploaded: set [samples] external_id to upload them")
         }
+        if configuration.lifecycle.storePollMilliseconds > 0 {
+            services.append(
+                ModelStoreService(
+                    hosts: { supervisor.pipelines.compactMap { ($0.backend as? ModelHostBackend)?.host } },
+                    interval: .milliseconds(configuration.lifecycle.storePollMilliseconds), logger: logger))
+        }
         services.append(supervisor)
         services.append(systemd)
         let group = ServiceGroup(

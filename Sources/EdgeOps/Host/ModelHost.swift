@@ -26,6 +26,12 @@ public final class ModelHost: Sendable {
         var loaded: LoadedModel?
         var probation: Probation?
         var generation = 0
+        /// A version this host is switching to (``activate(version:)``, ``rollback(reason:)``):
+        /// the store may already name it while the host still compiles it.
+        var switching: String?
+        /// A store version ``followStore()`` could not load and did not roll back: not retried
+        /// until the store names another version.
+        var refused: String?
     }
 
     public let store: ArtifactStore
@@ -80,6 +86,8 @@ public final class ModelHost: Sendable {
     /// leaves the store and the host untouched.
     @discardableResult
     public func activate(version: String) throws(ModelHostError) -> ModelInfo {
+        state.withLock { $0.switching = version }
+        defer { state.withLock { $0.switching = nil } }
         let (info, model, spec) = try Self.load(directory: store.path(of: name, version: version), version: version)
         do {
             try store.activate(name: name, version: version)
@@ -96,6 +104,8 @@ public final class ModelHost: Sendable {
     @discardableResult
     public func rollback(reason: String) throws(ModelHostError) -> ModelInfo {
         let from = current?.info.version ?? "?"
+        state.withLock { $0.switching = "previous" }
+        defer { state.withLock { $0.switching = nil } }
         let to: String
         do {
             to = try store.rollback(name: name)
