@@ -2,15 +2,21 @@ import EdgeFlows
 import Logging
 import Synchronization
 
-/// Flow outputs that stay on the device (`sample` today; `capture`, `signal`, `log` are
-/// logged) go from the connector to the pipeline that produced the frame. Built before the
-/// pipelines, which register their feedback as they are made.
+/// Flow outputs that do not go to the cloud: `sample` to the pipeline that produced the frame,
+/// `signal` to the line's controller on the local broker (``SignalPublisher``); `capture`,
+/// `log` and `debug` are logged. Built before the connector and the pipelines, which attach
+/// the signal publisher and register their feedback as they are made.
 final class LocalOutputRouter: Sendable {
     private let feedbacks = Mutex<[String: (feedback: InferenceFeedback, backend: any InferenceBackend)]>([:])
+    private let signals = Mutex<SignalPublisher?>(nil)
     let logger: Logger
 
     init(logger: Logger) {
         self.logger = logger
+    }
+
+    func attach(_ publisher: SignalPublisher) {
+        signals.withLock { $0 = publisher }
     }
 
     func register(_ feedback: InferenceFeedback, backend: any InferenceBackend) {
@@ -40,6 +46,12 @@ final class LocalOutputRouter: Sendable {
             for target in targets where target.feedback.sample(frameID: id, reason: reason, model: target.backend.modelInfo) {
                 return
             }
+        case .signal:
+            guard let publisher = signals.withLock({ $0 }) else {
+                logger.error("signal not sent: no broker client", metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)"])
+                return
+            }
+            publisher.publish(output)
         default:
             logger.info(
                 "flow output", metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)", "flow.kind": "\(output.kind)", "fields": "\(FlowJSON.encode(fields))"])

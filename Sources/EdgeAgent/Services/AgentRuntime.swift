@@ -57,6 +57,7 @@ public final class AgentRuntime: Sendable {
         let connector = try Connector(
             configuration: Self.connectorConfiguration(configuration), logger: logger, localOutputs: { router.route($0) })
         self.connector = connector
+        router.attach(SignalPublisher(client: connector.client, device: configuration.device.id, logger: logger))
         let samples = configuration.samples
         var spool: SampleSpool?
         if samples.enabled {
