@@ -195,6 +195,8 @@ extension AgentConfiguration {
                     "not a valid topic")
             }
             trigger = .mqtt(topic: topic)
+        case .flow:
+            trigger = .flow
         case .gpio:
             trigger = .gpio(
                 chip: try table.path("gpio_chip", default: "/dev/gpiochip0"),
@@ -204,7 +206,7 @@ extension AgentConfiguration {
         var triggerDelay = 0
         var triggerTimeout = 1000
         var triggerQueue = 16
-        if kind == .mqtt || kind == .gpio {
+        if kind == .mqtt || kind == .gpio || kind == .flow {
             triggerDelay = try table.integer("trigger_delay_ms", default: 0, in: 0...60_000)
             triggerTimeout = try table.integer("trigger_timeout_ms", default: 1000, in: 1...60_000)
             triggerQueue = try table.integer("trigger_queue", default: 16, in: 1...1024)

@@ -17,10 +17,13 @@ public struct PipelineConfiguration: Sendable, Hashable {
         case mqtt(topic: String)
         /// A rising edge on `gpio_chip` line `gpio_line`.
         case gpio(chip: String, line: Int)
+        /// A flow's `capture` output (a software condition: another pipeline's verdict, a
+        /// command, a counter), addressed to this pipeline or to every `flow` pipeline.
+        case flow
     }
 
     public enum TriggerKind: String, Sendable, CaseIterable {
-        case continuous, periodic, mqtt, gpio
+        case continuous, periodic, mqtt, gpio, flow
     }
 
     /// `roi = [x, y, width, height]` in camera pixels.

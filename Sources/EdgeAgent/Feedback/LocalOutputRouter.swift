@@ -1,4 +1,5 @@
 import EdgeFlows
+import EdgeVision
 import Logging
 import Synchronization
 
@@ -9,6 +10,9 @@ import Synchronization
 final class LocalOutputRouter: Sendable {
     private let feedbacks = Mutex<[String: (feedback: InferenceFeedback, backend: any InferenceBackend)]>([:])
     private let signals = Mutex<SignalPublisher?>(nil)
+    /// The triggers of `trigger = "flow"` pipelines, by pipeline name.
+    private let captures = Mutex<[String: ExternalTrigger]>([:])
+    private let captureCount = Mutex(0)
     let logger: Logger
 
     init(logger: Logger) {
@@ -17,6 +21,11 @@ final class LocalOutputRouter: Sendable {
 
     func attach(_ publisher: SignalPublisher) {
         signals.withLock { $0 = publisher }
+    }
+
+    /// A `trigger = "flow"` pipeline's trigger; a rebuilt pipeline replaces its old one.
+    func register(capture trigger: ExternalTrigger, pipeline: String) {
+        captures.withLock { $0[pipeline] = trigger }
     }
 
     func register(_ feedback: InferenceFeedback, backend: any InferenceBackend) {
@@ -46,6 +55,22 @@ final class LocalOutputRouter: Sendable {
             for target in targets where target.feedback.sample(frameID: id, reason: reason, model: target.backend.modelInfo) {
                 return
             }
+        case .capture:
+            // To the named pipeline, or to every `flow` pipeline when the node names none.
+            let pipeline = fields["pipeline"]?.stringValue
+            let targets = captures.withLock { all in pipeline.map { name in all[name].map { [$0] } ?? [] } ?? Array(all.values) }
+            guard !targets.isEmpty else {
+                logger.warning(
+                    "capture requested, but no pipeline has trigger = \"flow\"\(pipeline.map { " and name \($0)" } ?? "")",
+                    metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)"])
+                return
+            }
+            let number = captureCount.withLock { count in
+                count += 1
+                return count
+            }
+            let id = fields["id"]?.stringValue ?? "\(fields["reason"]?.stringValue ?? "flow")-\(number)"
+            for trigger in targets { trigger.request(id: id) }
         case .signal:
             guard let publisher = signals.withLock({ $0 }) else {
                 logger.error("signal not sent: no broker client", metadata: ["flow": "\(output.flow)", "flow.node": "\(output.node)"])

@@ -46,6 +46,9 @@ final class PipelineBuilder: Sendable {
         let source = try injected ?? FrameSourceFactory.make(pipeline, logger: logger)
         let backend = try makeBackend(pipeline, agent)
         let trigger = try makeTrigger?(pipeline, connector) ?? TriggerSourceFactory.make(pipeline, client: connector.client, logger: logger)
+        if pipeline.trigger == .flow, let external = trigger as? ExternalTrigger {
+            router.register(capture: external, pipeline: pipeline.name)
+        }
         var feedback: InferenceFeedback?
         if agent.monitoring.enabled || spool != nil {
             let window = agent.monitoring.driftWindow

@@ -47,8 +47,9 @@ extension PipelineService {
     }
 
     /// The `frame` fields a trigger adds for the flows: `trigger` (kind), `trigger_id` (MQTT
-    /// payload id), `gpio_line`, `trigger_delay_ms` (event → chosen frame's exposure).
-    static func triggerFields(_ event: TriggerEvent?, frame: CameraFrame) -> [String: LuaValue] {
+    /// payload id, or the flow's capture id), `gpio_line`, `trigger_delay_ms` (event → chosen
+    /// frame's exposure).
+    static func triggerFields(_ event: TriggerEvent?, frame: CameraFrame, kind: PipelineConfiguration.Trigger) -> [String: LuaValue] {
         guard let event else { return [:] }
         var fields: [String: LuaValue] = [
             "trigger_delay_ms": .number(Double(frame.timestampNs &- event.timestampNs) / 1e6)
@@ -57,7 +58,7 @@ extension PipelineService {
         case .continuous, .interval:
             fields["trigger"] = .string("periodic")
         case .external(let id):
-            fields["trigger"] = .string("mqtt")
+            fields["trigger"] = .string(kind == .flow ? "flow" : "mqtt")
             fields["trigger_id"] = .string(id)
         case .gpio(let line, _, _):
             fields["trigger"] = .string("gpio")
@@ -70,7 +71,7 @@ extension PipelineService {
         switch origin {
         case .continuous: "continuous"
         case .interval: "interval"
-        case .external(let id): "mqtt id \(id)"
+        case .external(let id): "id \(id)"
         case .gpio(let line, let sequence, _): "gpio line \(line) edge \(sequence)"
         }
     }

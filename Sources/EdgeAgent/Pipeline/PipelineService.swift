@@ -163,7 +163,7 @@ public final class PipelineService: Service, CustomStringConvertible {
             "pipeline": .string(configuration.name), "width": .number(Double(frame.width)),
             "height": .number(Double(frame.height)),
         ]
-        frameInfo.merge(Self.triggerFields(next.trigger, frame: frame)) { _, new in new }
+        frameInfo.merge(Self.triggerFields(next.trigger, frame: frame, kind: configuration.trigger)) { _, new in new }
         feedback?.remember(frame, result: result)
         deliver(
             .verdict(

@@ -83,8 +83,18 @@ T.sample = sink("keep this frame for upload", { reason = P(STR, { default = "sam
     return "sample", { reason = node.params.reason, frame = f.id, pipeline = f.pipeline, label = v.label, score = v.score, model = v.model }
 end)
 
-T.capture = sink("request a capture", { reason = P(STR, { default = "flow" }) }, function(node, msg)
-    return "capture", { reason = node.params.reason }
+T.capture = sink("request a capture", {
+    reason = P(STR, { default = "flow" }),
+    pipeline = P(STR),
+}, function(node, msg)
+    -- The capture's id: msg.id, else the frame that caused it (a cascade from another pipeline).
+    local id, f = msg.id, msg.frame
+    if type(id) == "number" and id == math.floor(id) then id = string.format("%d", id) end
+    if type(id) ~= "string" and type(f) == "table" and f.id ~= nil then
+        id = tostring(f.pipeline or "frame") .. "-" .. string.format("%d", f.id)
+    end
+    if type(id) ~= "string" then id = nil end
+    return "capture", { reason = node.params.reason, pipeline = node.params.pipeline, id = id }
 end)
 
 T.signal = sink("send a command to the line (stop, reject, light)", {
