@@ -45,6 +45,8 @@ struct SystemdNotifierTests {
         #expect(receiver.receive() == "WATCHDOG=1")
         #expect(notifier.stopping())
         #expect(receiver.receive() == "STOPPING=1")
+        #expect(notifier.stopping(watchdogDuringStop: .seconds(90)))
+        #expect(receiver.receive() == "STOPPING=1\nWATCHDOG_USEC=90000000\nWATCHDOG=1")
     }
 
     @Test("Without NOTIFY_SOCKET every call is a no-op")

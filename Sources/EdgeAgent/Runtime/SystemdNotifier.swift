@@ -30,8 +30,16 @@ public struct SystemdNotifier: Sendable {
     /// `WATCHDOG=1`: the main loop is alive; sent at half of `$WATCHDOG_USEC`.
     @discardableResult public func watchdog() -> Bool { send("WATCHDOG=1") }
 
-    /// `STOPPING=1`: graceful shutdown began.
-    @discardableResult public func stopping() -> Bool { send("STOPPING=1") }
+    /// `STOPPING=1`: graceful shutdown began. With `watchdogDuringStop`, also `WATCHDOG_USEC`
+    /// and a last `WATCHDOG=1`: systemd keeps enforcing the watchdog while a unit stops, and
+    /// the pings end here, so a drain longer than `WatchdogSec` (a frame in a slow model, the
+    /// outbox flush) would end in SIGABRT. The stop is bounded by `TimeoutStopSec` instead.
+    @discardableResult public func stopping(watchdogDuringStop: Duration? = nil) -> Bool {
+        guard let watchdogDuringStop else { return send("STOPPING=1") }
+        let (seconds, attoseconds) = watchdogDuringStop.components
+        let microseconds = max(seconds, 0) * 1_000_000 + attoseconds / 1_000_000_000_000
+        return send("STOPPING=1\nWATCHDOG_USEC=\(microseconds)\nWATCHDOG=1")
+    }
 
     /// `RELOADING=1`: SIGHUP handling began; `ready()` ends it.
     @discardableResult public func reloading() -> Bool { send("RELOADING=1") }

@@ -14,6 +14,10 @@ public final class SystemdService: Service, CustomStringConvertible {
 
     public var description: String { "systemd" }
 
+    /// The watchdog while stopping: as long as systemd's default `TimeoutStopSec`, which then
+    /// bounds the stop.
+    static let stopWatchdog = Duration.seconds(90)
+
     public init(
         notifier: SystemdNotifier, watchdogInterval: Duration?, status: @escaping @Sendable () -> String,
         isHealthy: @escaping @Sendable () -> Bool
@@ -35,7 +39,8 @@ public final class SystemdService: Service, CustomStringConvertible {
                 if isHealthy() { notifier.watchdog() }
             }
         } onGracefulShutdown: {
-            self.notifier.stopping()
+            // The pings stop with the loop above: give the drain its own watchdog budget.
+            self.notifier.stopping(watchdogDuringStop: self.watchdogInterval.map { _ in Self.stopWatchdog })
         }
     }
 }
