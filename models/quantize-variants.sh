@@ -48,7 +48,7 @@ for name in "${names[@]}"; do
         # Each variant's own threshold from the selection set, figures on the held-out set.
         (cd "$root/models" && "$("$root/scripts/models-venv.sh")" ae_variants.py \
             --val "$cache/data/inspect-v2-s2002-n2000" --test "$cache/data/inspect-v2-s3003-n2000" \
-            --threshold-set "$cache/data/inspect-v2-s6006-n3000-good" \
+            --threshold-set "$cache/data/inspect-v2-s6006-n10000-good" \
             "$root/models/$name/$name-dynamic-int8.onnx" "$root/models/$name/$name-static-int8.onnx")
     fi
     echo "quantize-variants: $name: static and dynamic int8 written to models/$name/" >&2

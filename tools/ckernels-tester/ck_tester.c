@@ -310,6 +310,33 @@ static size_t check_conv_f32(ck_isa isa, int depthwise, ck_conv2d_geometry g, ck
     return bad;
 }
 
+// Float ConvTranspose (GEMM + gather) against ck_deconv2d_f32__scalar. The geometry's in/out
+// sizes are those of the transposed convolution: out = (in - 1) * stride - pads + dilated kernel + extra.
+static size_t check_deconv_f32(const ck_gemm_f32_config* config, ck_conv2d_geometry g, ck_threadpool* pool) {
+    const size_t taps = g.kernel_h * g.kernel_w;
+    const size_t x_count = g.batch * g.in_h * g.in_w * g.in_c, y_count = g.batch * g.out_h * g.out_w * g.out_c;
+    const size_t w_count = g.out_c * taps * g.in_c;
+    float* x = malloc(x_count * sizeof(float));
+    float* w = malloc(w_count * sizeof(float));
+    float* scratch = malloc(w_count * sizeof(float));
+    float* bias = malloc(g.out_c * sizeof(float));
+    float* expected = malloc(y_count * sizeof(float));
+    float* actual = malloc(y_count * sizeof(float));
+    float* packed = malloc(ck_deconv2d_f32_packed_size(&g) * sizeof(float));
+    float* col = malloc(ck_deconv2d_f32_col_size(&g) * sizeof(float));
+    for (size_t i = 0; i < x_count; i++) x[i] = rng_float();
+    for (size_t i = 0; i < w_count; i++) w[i] = rng_float();
+    for (size_t c = 0; c < g.out_c; c++) bias[c] = rng_float();
+    const ck_clamp_f32 clamp = {-4.0f, 4.0f};
+    ck_deconv2d_f32_pack(&g, w, packed, scratch);
+    ck_deconv2d_f32_gemm(pool, config, &g, x, packed, col, bias, clamp, actual);
+    ck_deconv2d_f32__scalar(&g, x, w, bias, clamp, expected);
+    size_t bad = 0;
+    for (size_t i = 0; i < y_count; i++) bad += !close_enough(actual[i], expected[i], taps * g.in_c);
+    free(x), free(w), free(scratch), free(bias), free(expected), free(actual), free(packed), free(col);
+    return bad;
+}
+
 static int check_f32(ck_isa isa, ck_threadpool* pool, int* cases) {
     int failures = 0;
     const ck_gemm_f32_config* config = ck_gemm_f32_config_for(isa);
@@ -336,6 +363,36 @@ static int check_f32(ck_isa isa, ck_threadpool* pool, int* cases) {
                 printf("  FAIL %s f32 %s %zux%zu s%zu in %zux%zux%zu out_c %zu: %zu differ\n", ck_isa_name(isa),
                        kernels[kind][2] ? "dwconv" : "igemm", g.kernel_h, g.kernel_w, g.stride_h, g.in_h, g.in_w,
                        g.in_c, g.out_c, bad);
+            }
+        }
+    // ConvTranspose: {kernel, stride, pad, dilation, extra output}: the autoencoder's 4x4/2/1,
+    // stride 1, dilation, output padding, a 1x1 and a kernel narrower than the stride.
+    static const size_t deconvs[][5] = {{4, 2, 1, 1, 0}, {3, 1, 1, 1, 0}, {3, 2, 1, 1, 1}, {3, 2, 0, 2, 0},
+                                        {1, 1, 0, 1, 0}, {2, 3, 0, 1, 2}, {5, 2, 2, 1, 1}};
+    for (size_t kind = 0; kind < sizeof deconvs / sizeof deconvs[0]; kind++)
+        for (int i = 0; i < 3; i++) {
+            ck_conv2d_geometry g;
+            memset(&g, 0, sizeof g);
+            g.batch = (size_t)rng_range(1, 2);
+            g.in_h = (size_t)rng_range(1, 9);
+            g.in_w = (size_t)rng_range(1, 9);
+            g.in_c = (size_t)(i == 2 ? rng_range(17, 48) : rng_range(1, 16));
+            g.out_c = (size_t)(i == 1 ? rng_range(17, 40) : rng_range(1, 16));
+            g.kernel_h = g.kernel_w = deconvs[kind][0];
+            g.stride_h = g.stride_w = deconvs[kind][1];
+            g.pad_top = g.pad_left = deconvs[kind][2];
+            g.dilation_h = g.dilation_w = deconvs[kind][3];
+            const size_t span = (deconvs[kind][0] - 1) * deconvs[kind][3] + 1;
+            g.out_h = (g.in_h - 1) * g.stride_h + span + deconvs[kind][4] - 2 * g.pad_top;
+            g.out_w = (g.in_w - 1) * g.stride_w + span + deconvs[kind][4] - 2 * g.pad_left;
+            g.groups = 1;
+            (*cases)++;
+            size_t bad = check_deconv_f32(config, g, pool);
+            if (bad) {
+                failures++;
+                printf("  FAIL %s f32 deconv %zux%zu s%zu p%zu d%zu in %zux%zux%zu out %zux%zux%zu: %zu differ\n",
+                       config->name, g.kernel_h, g.kernel_w, g.stride_h, g.pad_top, g.dilation_h, g.in_h, g.in_w,
+                       g.in_c, g.out_h, g.out_w, g.out_c, bad);
             }
         }
     return failures;
@@ -389,6 +446,12 @@ static int check_simd_ops(ck_isa isa, int* cases) {
             ops->global_avgpool_f32(g.batch, pixels, g.channels, xf, yf);
             ck_global_avgpool_f32__scalar(g.batch, pixels, g.channels, xf, ef);
             bad += (size_t)memcmp(yf, ef, g.batch * g.channels * sizeof(float)) != 0;
+            // The separable average: another summation order, so within rounding.
+            float* rows = malloc((ck_avgpool2d_f32_rows_scratch_size(&g) + 1) * sizeof(float));
+            ck_avgpool2d_f32_rows(&g, i % 2, xf, rows, yf);
+            ck_avgpool2d_f32__scalar(&g, i % 2, xf, ef);
+            for (size_t j = 0; j < yn; j++) bad += !close_enough(yf[j], ef[j], g.kernel_h * g.kernel_w);
+            free(rows);
             free(xf), free(yf), free(ef);
         }
         ops->global_avgpool_qs8(g.batch, pixels, g.channels, xs, xz, ys, yz, x, y);

@@ -63,6 +63,23 @@ void ck_conv_f32_igemm_parallel(ck_threadpool* pool, const ck_gemm_f32_config* c
                                 size_t out_c, const float* const* ind, size_t pixels, const float* packed_w,
                                 float* y, size_t y_stride, float* scratch, const ck_clamp_f32* clamp);
 
+// MARK: ConvTranspose float32, groups 1: GEMM to per-tap columns, then a gather
+
+/// Floats of the packed weights (N = taps * out_c columns, depth in_c).
+size_t ck_deconv2d_f32_packed_size(const ck_conv2d_geometry* g);
+/// Floats of the column buffer: batch * in_h * in_w * taps * out_c.
+size_t ck_deconv2d_f32_col_size(const ck_conv2d_geometry* g);
+/// Packs reference-layout weights [out_c][kernel_h][kernel_w][in_c]; `scratch` holds as many floats.
+void ck_deconv2d_f32_pack(const ck_conv2d_geometry* g, const float* w, float* packed, float* scratch);
+/// col [in pixels][taps][out_c] → y (NHWC) = clamp(bias + the taps reaching each output).
+void ck_deconv2d_f32_gather(const ck_conv2d_geometry* g, const float* col, const float* bias, ck_clamp_f32 clamp,
+                            float* y);
+/// ConvTranspose (groups 1) of NHWC x into NHWC y: the GEMM over the pool, then the gather.
+/// Equals ck_deconv2d_f32__scalar up to summation order.
+void ck_deconv2d_f32_gemm(ck_threadpool* pool, const ck_gemm_f32_config* config, const ck_conv2d_geometry* g,
+                          const float* x, const float* packed_w, float* col, const float* bias, ck_clamp_f32 clamp,
+                          float* y);
+
 // MARK: depthwise float32, multiplier 1, 8 channels per step
 
 #define CK_DWCONV_F32_CR 8

@@ -31,6 +31,11 @@ void ck_maxpool2d_u8__scalar(const ck_pool2d_geometry* g, const uint8_t* x, uint
 
 void ck_avgpool2d_f32__scalar(const ck_pool2d_geometry* g, int count_include_pad, const float* x,
                               float* y);
+/// The same average in two separable passes (row sums, then column sums); needs
+/// ck_avgpool2d_f32_rows_scratch_size(g) floats of scratch. Equal up to float rounding.
+size_t ck_avgpool2d_f32_rows_scratch_size(const ck_pool2d_geometry* g);
+void ck_avgpool2d_f32_rows(const ck_pool2d_geometry* g, int count_include_pad, const float* x, float* scratch,
+                           float* y);
 /// QLinearAveragePool: acc = sum over in-image taps of (x - x_zp) (padding is a real 0),
 /// y = sat(rne(float(acc) * (x_scale / (y_scale * count))) + y_zp).
 void ck_avgpool2d_qs8__scalar(const ck_pool2d_geometry* g, int count_include_pad, float x_scale,

@@ -66,9 +66,12 @@ extension PlanBuilder {
                 }
             }
         } else if !q {
-            append(node.name, "AveragePool", [x], [y]) { f in
+            // Separable: row sums once per input row, then column sums (2k instead of k² adds).
+            var g = geometry.value
+            let rows = newValue(node.outputs[0] + "#rows", .float32, [max(ck_avgpool2d_f32_rows_scratch_size(&g), 1)])
+            append(node.name, "AveragePool(separable)", [x], [y, rows]) { f in
                 var g = geometry.value
-                ck_avgpool2d_f32__scalar(&g, include, f.f32(x), f.f32(y))
+                ck_avgpool2d_f32_rows(&g, include, f.f32(x), f.f32(rows), f.f32(y))
             }
         } else {
             let xsc = try constant(node, 1)?.floats().first ?? 1, xz = Int32(try constant(node, 2)?.doubles().first ?? 0)
