@@ -26,7 +26,7 @@ def main():
             print(f"| {LABELS[i]} | " + " | ".join(str(v) for v in row) + f" | {100 * m['recall'][LABELS[i]]:.1f} % |")
     else:
         source = "the threshold set's" if m["data"].get("threshold_set") else "the selection set's"
-        print(f"Threshold {m['threshold']:.6g} (quantile {1 - m['target_false_alarm']:.2f} of {source} good parts).\n")
+        print(f"Threshold {m['threshold']:.6g} (quantile {1 - m['target_false_alarm']:.3g} of {source} good parts).\n")
         print(f"Held-out ({m['test_images']} images): recall **{100 * m['test_recall']:.1f} %**, "
               f"false alarms **{100 * m['test_false_alarm']:.1f} %**\n")
         print("| class | recall |\n|---|---|")
@@ -49,7 +49,7 @@ def variants(paths):
     for name in ms[0]["recall"]:
         print(f"| recall {name} | " + " | ".join(f"{100 * m['recall'][name]:.1f} %" for m in ms) + " |")
     if all("test_recall_at_stated_false_alarm" in m for m in ms):
-        print(f"| recall at exactly {100 * ms[0]['target_false_alarm']:.0f} % held-out false alarms (ROC point) | "
+        print(f"| recall at exactly {100 * ms[0]['target_false_alarm']:.3g} % held-out false alarms (ROC point) | "
               + " | ".join(f"{100 * m['test_recall_at_stated_false_alarm']:.1f} %" for m in ms) + " |")
     print()
 
