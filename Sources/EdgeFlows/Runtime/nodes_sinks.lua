@@ -89,9 +89,13 @@ T.capture = sink("request a capture", {
 }, function(node, msg)
     -- The capture's id: msg.id, else the frame that caused it (a cascade from another pipeline).
     local id, f = msg.id, msg.frame
-    if type(id) == "number" and id == math.floor(id) then id = string.format("%d", id) end
+    local function text(v)
+        local i = math.tointeger(v)
+        return i and string.format("%d", i) or tostring(v)
+    end
+    if type(id) == "number" then id = text(id) end
     if type(id) ~= "string" and type(f) == "table" and f.id ~= nil then
-        id = tostring(f.pipeline or "frame") .. "-" .. string.format("%d", f.id)
+        id = tostring(f.pipeline or "frame") .. "-" .. text(f.id)
     end
     if type(id) ~= "string" then id = nil end
     return "capture", { reason = node.params.reason, pipeline = node.params.pipeline, id = id }
