@@ -14,11 +14,6 @@ static inline int ck_tap(size_t o, size_t k, size_t stride, size_t dilation, siz
     return 1;
 }
 
-static inline float ck_clampf(float v, ck_clamp_f32 clamp) {
-    v = v < clamp.min ? clamp.min : v;
-    return v > clamp.max ? clamp.max : v;
-}
-
 void ck_conv2d_f32__scalar(const ck_conv2d_geometry* g, const float* x, const float* w,
                            const float* bias, ck_clamp_f32 clamp, float* y) {
     const size_t cin_g = g->in_c / g->groups, cout_g = g->out_c / g->groups;
@@ -64,21 +59,6 @@ void ck_dwconv2d_f32__scalar(const ck_conv2d_geometry* g, const float* x, const 
                     }
                     y[((n * g->out_h + oh) * g->out_w + ow) * g->out_c + oc] = ck_clampf(acc, clamp);
                 }
-}
-
-// ConvTranspose as a gather: output (oh) receives input row ih from tap kh when
-// oh + pad_top - kh*dilation = ih*stride.
-static inline int ck_deconv_tap(size_t o, size_t k, size_t stride, size_t dilation, size_t pad,
-                                size_t len, size_t* index) {
-    size_t pos = o + pad;
-    size_t off = k * dilation;
-    if (pos < off) return 0;
-    pos -= off;
-    if (pos % stride != 0) return 0;
-    pos /= stride;
-    if (pos >= len) return 0;
-    *index = pos;
-    return 1;
 }
 
 void ck_deconv2d_f32__scalar(const ck_conv2d_geometry* g, const float* x, const float* w,

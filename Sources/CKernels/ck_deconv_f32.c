@@ -7,11 +7,7 @@
 #include <string.h>
 
 #include "ck_gemm_f32.h"
-
-static inline float ck_deconv_clamp(float v, ck_clamp_f32 clamp) {
-    v = v < clamp.min ? clamp.min : v;
-    return v > clamp.max ? clamp.max : v;
-}
+#include "ck_internal.h"
 
 size_t ck_deconv2d_f32_packed_size(const ck_conv2d_geometry* g) {
     return ck_gemm_f32_packed_size(g->kernel_h * g->kernel_w * g->out_c, g->in_c);
@@ -31,18 +27,6 @@ void ck_deconv2d_f32_pack(const ck_conv2d_geometry* g, const float* w, float* pa
     ck_gemm_f32_pack(taps * cout, cin, scratch, cin, 0, NULL, packed);
 }
 
-static inline int ck_deconv_source(size_t o, size_t k, size_t stride, size_t dilation, size_t pad, size_t len,
-                                   size_t* index) {
-    size_t pos = o + pad, off = k * dilation;
-    if (pos < off) return 0;
-    pos -= off;
-    if (pos % stride != 0) return 0;
-    pos /= stride;
-    if (pos >= len) return 0;
-    *index = pos;
-    return 1;
-}
-
 void ck_deconv2d_f32_gather(const ck_conv2d_geometry* g, const float* col, const float* bias, ck_clamp_f32 clamp,
                             float* y) {
     const size_t cout = g->out_c, taps = g->kernel_h * g->kernel_w;
@@ -53,16 +37,16 @@ void ck_deconv2d_f32_gather(const ck_conv2d_geometry* g, const float* col, const
                 for (size_t oc = 0; oc < cout; oc++) yp[oc] = bias ? bias[oc] : 0.0f;
                 for (size_t kh = 0; kh < g->kernel_h; kh++) {
                     size_t ih;
-                    if (!ck_deconv_source(oh, kh, g->stride_h, g->dilation_h, g->pad_top, g->in_h, &ih)) continue;
+                    if (!ck_deconv_tap(oh, kh, g->stride_h, g->dilation_h, g->pad_top, g->in_h, &ih)) continue;
                     for (size_t kw = 0; kw < g->kernel_w; kw++) {
                         size_t iw;
-                        if (!ck_deconv_source(ow, kw, g->stride_w, g->dilation_w, g->pad_left, g->in_w, &iw)) continue;
+                        if (!ck_deconv_tap(ow, kw, g->stride_w, g->dilation_w, g->pad_left, g->in_w, &iw)) continue;
                         const float* restrict cp =
                             col + (((n * g->in_h + ih) * g->in_w + iw) * taps + kh * g->kernel_w + kw) * cout;
                         for (size_t oc = 0; oc < cout; oc++) yp[oc] += cp[oc];
                     }
                 }
-                for (size_t oc = 0; oc < cout; oc++) yp[oc] = ck_deconv_clamp(yp[oc], clamp);
+                for (size_t oc = 0; oc < cout; oc++) yp[oc] = ck_clampf(yp[oc], clamp);
             }
 }
 

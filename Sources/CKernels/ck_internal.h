@@ -45,4 +45,25 @@ static inline int32_t ck_saturate(float v, int32_t qmin, int32_t qmax) {
     return (int32_t)v;
 }
 
+/// Clamps to [clamp.min, clamp.max] (NaN passes through).
+static inline float ck_clampf(float v, ck_clamp_f32 clamp) {
+    v = v < clamp.min ? clamp.min : v;
+    return v > clamp.max ? clamp.max : v;
+}
+
+// ConvTranspose as a gather: output (oh) receives input row ih from tap kh when
+// oh + pad_top - kh*dilation = ih*stride.
+static inline int ck_deconv_tap(size_t o, size_t k, size_t stride, size_t dilation, size_t pad,
+                                size_t len, size_t* index) {
+    size_t pos = o + pad;
+    size_t off = k * dilation;
+    if (pos < off) return 0;
+    pos -= off;
+    if (pos % stride != 0) return 0;
+    pos /= stride;
+    if (pos >= len) return 0;
+    *index = pos;
+    return 1;
+}
+
 #endif

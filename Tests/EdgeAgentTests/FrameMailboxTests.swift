@@ -79,7 +79,8 @@ struct FrameMailboxTests {
     @Test("With room for several, frames wait oldest first; a full mailbox drops the oldest")
     func queue() async {
         let mailbox = FrameMailbox<Int>(capacity: 3)
-        for frame in 1...5 { mailbox.offer(frame) }
+        let dropped = (1...5).map { mailbox.offer($0) }
+        #expect(dropped == [false, false, false, true, true])
         #expect(mailbox.statistics.depth == 3)
         #expect(mailbox.statistics.dropped == 2)
         mailbox.finish()

@@ -103,18 +103,14 @@ import Testing
         #expect(backend is CompiledModelBackend)
         #expect(try backend.infer(Self.redFrame).label == "red")
     }
-    /// The agent end to end with a store model: a `model_activate` command published on the
-    /// broker switches the serving version (status `successful`) and the next frames are answered
-    /// by version 2 without a failed frame.
-    @Test func modelActivateRoundTripsThroughTheRunningAgent() async throws {
-        let broker = try MosquittoBroker()
-        try broker.start()
-        defer { broker.stop() }
-        let state = TemporaryDirectory()
-        defer { state.remove() }
+    /// An agent on `broker` serving the store model `colour` (versions 1 and 2 installed, 1
+    /// active) to one 16×16 synthetic pipeline; `extra` adds configuration sections.
+    static func colourAgent(broker: MosquittoBroker, state: TemporaryDirectory, label: String, extra: String = "")
+        throws -> (AgentRuntime, ArtifactStore)
+    {
         let store = ArtifactStore(root: state.path + "/models", kind: .model)
-        try Self.install(store, version: "1", swapped: false)
-        try Self.install(store, version: "2", swapped: true)
+        try install(store, version: "1", swapped: false)
+        try install(store, version: "2", swapped: true)
         try store.activate(name: "colour", version: "1")
         try FileManager.default.createDirectory(atPath: state.path + "/flows", withIntermediateDirectories: true)
         let configuration = try AgentConfiguration.parse(
@@ -124,6 +120,7 @@ import Testing
             [broker]
             host = "\(broker.host)"
             port = \(broker.port)
+            \(extra)
             [[pipelines]]
             name = "line1"
             width = 16
@@ -131,12 +128,26 @@ import Testing
             fps = 30
             model = "colour"
             flows = "\(state.path)/flows"
-            """, file: "activate.toml")
-        let logger = Logger(label: "test.activate")
+            """, file: "\(label).toml")
+        let logger = Logger(label: label)
         let line = try SyntheticInspectionLine(configuration: .init(width: 16, height: 16))
-        let source = SyntheticFrameSource.make(line: line, fps: 30, logger: logger)
         let runtime = try AgentRuntime(
-            configuration: configuration, configurationPath: nil, environment: [:], sources: ["line1": source], logger: logger)
+            configuration: configuration, configurationPath: nil, environment: [:],
+            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 30, logger: logger)], logger: logger)
+        return (runtime, store)
+    }
+
+    /// The agent end to end with a store model: a `model_activate` command published on the
+    /// broker switches the serving version (status `successful`) and the next frames are answered
+    /// by version 2 without a failed frame.
+    @Test func modelActivateRoundTripsThroughTheRunningAgent() async throws {
+        let broker = try MosquittoBroker()
+        try broker.start()
+        defer { broker.stop() }
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        let (runtime, store) = try Self.colourAgent(broker: broker, state: state, label: "test.activate")
+        let logger = Logger(label: "test.activate")
         let inbox = try await BrokerObserver.start(broker, clientID: "requester", logger: logger)
         defer { inbox.stop() }
         let observer = inbox.client
@@ -184,33 +195,9 @@ import Testing
         defer { broker.stop() }
         let state = TemporaryDirectory()
         defer { state.remove() }
-        let store = ArtifactStore(root: state.path + "/models", kind: .model)
-        try Self.install(store, version: "1", swapped: false)
-        try Self.install(store, version: "2", swapped: true)
-        try store.activate(name: "colour", version: "1")
-        try FileManager.default.createDirectory(atPath: state.path + "/flows", withIntermediateDirectories: true)
-        let configuration = try AgentConfiguration.parse(
-            """
-            [state]
-            directory = "\(state.path)"
-            [broker]
-            host = "\(broker.host)"
-            port = \(broker.port)
-            [lifecycle]
-            store_poll_ms = 100
-            [[pipelines]]
-            name = "line1"
-            width = 16
-            height = 16
-            fps = 30
-            model = "colour"
-            flows = "\(state.path)/flows"
-            """, file: "follow.toml")
+        let (runtime, store) = try Self.colourAgent(
+            broker: broker, state: state, label: "test.follow", extra: "[lifecycle]\nstore_poll_ms = 100\n")
         let logger = Logger(label: "test.follow")
-        let line = try SyntheticInspectionLine(configuration: .init(width: 16, height: 16))
-        let runtime = try AgentRuntime(
-            configuration: configuration, configurationPath: nil, environment: [:],
-            sources: ["line1": SyntheticFrameSource.make(line: line, fps: 30, logger: logger)], logger: logger)
         let inbox = try await BrokerObserver.start(broker, clientID: "cloud", logger: logger)
         defer { inbox.stop() }
         let running = Task { try await runtime.run() }

@@ -24,9 +24,7 @@ extension PipelineService {
             }
             switch selection {
             case .success(.frame(let frame, _)), .success(.blurred(let frame, _)):
-                let droppedBefore = slot.statistics.dropped
-                slot.offer(PipelineFrame(frame: frame, trigger: event))
-                if slot.statistics.dropped > droppedBefore {
+                if slot.offer(PipelineFrame(frame: frame, trigger: event)) {
                     logger.warning(
                         "trigger backlog full: the oldest triggered frame was dropped",
                         metadata: ["pipeline": "\(configuration.name)", "trigger_queue": "\(slot.capacity)"])

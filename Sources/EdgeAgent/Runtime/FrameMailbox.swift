@@ -67,25 +67,28 @@ public final class FrameMailbox<Element: Sendable>: Sendable {
     }
 
     /// Queues a frame, dropping (and counting) the oldest waiting one when full. Never blocks.
-    /// Ignored after `finish()`.
-    public func offer(_ element: Element) {
-        let waiter: CheckedContinuation<Element?, Never>? = state.withLock { state in
-            guard !state.finished else { return nil }
+    /// Ignored after `finish()`. Returns true when a waiting frame was dropped for it.
+    @discardableResult
+    public func offer(_ element: Element) -> Bool {
+        let (waiter, dropped): (CheckedContinuation<Element?, Never>?, Bool) = state.withLock { state in
+            guard !state.finished else { return (nil, false) }
             state.statistics.offered += 1
             if let waiter = state.waiter {
                 state.waiter = nil
                 state.statistics.delivered += 1
-                return waiter
+                return (waiter, false)
             }
-            if state.count >= capacity {
+            let full = state.count >= capacity
+            if full {
                 _ = state.removeOldest()
                 state.statistics.dropped += 1
             }
             state.elements.append(element)
             state.statistics.depth = state.count
-            return nil
+            return (nil, full)
         }
         waiter?.resume(returning: element)
+        return dropped
     }
 
     /// The oldest waiting frame, waiting for one if there is none; nil once finished and
