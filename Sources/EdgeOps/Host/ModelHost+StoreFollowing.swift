@@ -20,7 +20,7 @@ extension ModelHost {
         }
         let serving = current?.info.version
         guard let active, active != serving else { return nil }
-        let skip = state.withLock { $0.switching != nil || $0.refused == active }
+        let skip = state.withLock { $0.switching || $0.refused == active }
         guard !skip else { return nil }
         do {
             let (info, model, spec) = try Self.load(directory: store.path(of: name, version: active), version: active)

@@ -26,9 +26,9 @@ public final class ModelHost: Sendable {
         var loaded: LoadedModel?
         var probation: Probation?
         var generation = 0
-        /// A version this host is switching to (``activate(version:)``, ``rollback(reason:)``):
-        /// the store may already name it while the host still compiles it.
-        var switching: String?
+        /// True while ``activate(version:)`` or ``rollback(reason:)`` runs: the store may already
+        /// name the new version while the host still compiles it.
+        var switching = false
         /// A store version ``followStore()`` could not load and did not roll back: not retried
         /// until the store names another version.
         var refused: String?
@@ -86,8 +86,8 @@ public final class ModelHost: Sendable {
     /// leaves the store and the host untouched.
     @discardableResult
     public func activate(version: String) throws(ModelHostError) -> ModelInfo {
-        state.withLock { $0.switching = version }
-        defer { state.withLock { $0.switching = nil } }
+        state.withLock { $0.switching = true }
+        defer { state.withLock { $0.switching = false } }
         let (info, model, spec) = try Self.load(directory: store.path(of: name, version: version), version: version)
         do {
             try store.activate(name: name, version: version)
@@ -104,8 +104,8 @@ public final class ModelHost: Sendable {
     @discardableResult
     public func rollback(reason: String) throws(ModelHostError) -> ModelInfo {
         let from = current?.info.version ?? "?"
-        state.withLock { $0.switching = "previous" }
-        defer { state.withLock { $0.switching = nil } }
+        state.withLock { $0.switching = true }
+        defer { state.withLock { $0.switching = false } }
         let to: String
         do {
             to = try store.rollback(name: name)
